@@ -1,0 +1,180 @@
+#include "ulog.h"
+
+#include <string.h>
+
+#include "timefmt.h"
+#include "banned.h"
+
+static int scan_fixed(struct eg_scan *s, unsigned digits, uint64_t *v)
+{
+	const char *start = s->p;
+
+	if ((size_t)(s->end - s->p) < digits)
+		return 1;
+	if (eg_scan_uint(s, v, UINT64_MAX / 10) || s->p - start != (long)digits) {
+		s->p = start;
+		return 1;
+	}
+	return 0;
+}
+
+int eg_scan_log_time(struct eg_scan *s, int64_t *ms, bool *has_offset)
+{
+	struct eg_scan t = *s;
+	uint64_t y, mo, d, h, mi, sec, frac = 0, oh, om;
+	int64_t v;
+	int fdigits = 0;
+
+	if (scan_fixed(&t, 4, &y) || eg_scan_ch(&t, '-') ||
+	    scan_fixed(&t, 2, &mo) || eg_scan_ch(&t, '-') ||
+	    scan_fixed(&t, 2, &d) || eg_scan_ch(&t, ' ') ||
+	    scan_fixed(&t, 2, &h) || eg_scan_ch(&t, ':') ||
+	    scan_fixed(&t, 2, &mi) || eg_scan_ch(&t, ':') ||
+	    scan_fixed(&t, 2, &sec))
+		return 1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return 1;
+	if (!eg_scan_ch(&t, '.')) {
+		while (t.p < t.end && *t.p >= '0' && *t.p <= '9') {
+			if (fdigits < 3) {
+				frac = frac * 10 + (uint64_t)(*t.p - '0');
+				fdigits++;
+			}
+			t.p++;
+		}
+		while (fdigits < 3) {
+			frac *= 10;
+			fdigits++;
+		}
+	}
+	v = eg_days_from_civil((int64_t)y, (unsigned)mo, (unsigned)d) * 86400 +
+	    (int64_t)(h * 3600 + mi * 60 + sec);
+	*has_offset = false;
+	{
+		struct eg_scan o = t;
+		int sign = 0;
+
+		(void)eg_scan_ch(&o, ' ');
+		if (!eg_scan_ch(&o, '+'))
+			sign = 1;
+		else if (!eg_scan_ch(&o, '-'))
+			sign = -1;
+		if (sign && !scan_fixed(&o, 2, &oh) && !scan_fixed(&o, 2, &om) &&
+		    oh < 24 && om < 60) {
+			v -= sign * (int64_t)(oh * 3600 + om * 60);
+			*has_offset = true;
+			t = o;
+		}
+	}
+	*ms = v * 1000 + (int64_t)frac;
+	*s = t;
+	return 0;
+}
+
+/* "[subsystem:category] " at the cursor, optional. */
+static void scan_subsys(struct eg_scan *s, struct eg_ulog_rec *rec)
+{
+	struct eg_scan t = *s;
+	struct eg_str in;
+	const char *colon;
+
+	if (eg_scan_ch(&t, '[') || eg_scan_until(&t, ']', &in, 256) ||
+	    eg_scan_ch(&t, ']'))
+		return;
+	colon = memchr(in.p, ':', in.len);
+	if (!colon)
+		return;
+	rec->subsystem.p = in.p;
+	rec->subsystem.len = (size_t)(colon - in.p);
+	rec->category.p = colon + 1;
+	rec->category.len = in.len - rec->subsystem.len - 1;
+	(void)eg_scan_ch(&t, ' ');
+	*s = t;
+}
+
+/*
+ * Default style. Example line (field-guide.md 5.2, VERIFIED):
+ * 2026-03-15 14:14:18.429540-0500 0x18538    Default     0x0                  120    8    dasd: [com.apple.duetactivityscheduler:scoring] '501:...' CurrentScore: 0.888734, ...
+ */
+static bool parse_default(struct eg_scan *s, struct eg_ulog_rec *rec)
+{
+	struct eg_str type, proc;
+	uint64_t tid, act, pid, ttl;
+
+	if (eg_scan_blanks(s) || eg_scan_hex(s, &tid, UINT64_MAX) ||
+	    eg_scan_blanks(s) || eg_scan_word(s, &type, 16) ||
+	    eg_scan_blanks(s) || eg_scan_hex(s, &act, UINT64_MAX) ||
+	    eg_scan_blanks(s) || eg_scan_uint(s, &pid, 99999999) ||
+	    eg_scan_blanks(s) || eg_scan_uint(s, &ttl, 99999) ||
+	    eg_scan_blanks(s))
+		return false;
+	/* process names may contain spaces ("Setup Assistant"): up to ": " */
+	{
+		struct eg_str rest = { s->p, (size_t)(s->end - s->p) };
+		const char *q = eg_str_find(rest, ": ");
+
+		if (!q) {
+			if (rest.len && rest.p[rest.len - 1] == ':') {
+				q = rest.p + rest.len - 1;
+			} else {
+				return false;
+			}
+		}
+		proc.p = s->p;
+		proc.len = (size_t)(q - s->p);
+		s->p = q + 1;
+		(void)eg_scan_ch(s, ' ');
+	}
+	rec->style = EG_ULOG_DEFAULT;
+	rec->pid = (long)pid;
+	rec->process = proc;
+	if (s->p < s->end && *s->p == '(') {
+		struct eg_str lib;
+
+		if (!eg_scan_ch(s, '(') && !eg_scan_until(s, ')', &lib, 256))
+			s->p++, (void)eg_scan_ch(s, ' ');
+	}
+	scan_subsys(s, rec);
+	eg_scan_rest(s, &rec->message);
+	return true;
+}
+
+/*
+ * Console.app copy. Example line (field-guide.md 5.7, OBSERVED):
+ * 2020-08-06 09:58:35.445081 -0700 teslad com.apple.CloudConfigurationDaemon Default Retrying the request
+ * The subsystem and category tokens are kept in the message: whether the
+ * third token is a category or a type is UNVERIFIED.
+ */
+static bool parse_console(struct eg_scan *s, struct eg_ulog_rec *rec)
+{
+	struct eg_str proc;
+
+	if (eg_scan_ch(s, ' ') || eg_scan_word(s, &proc, 128))
+		return false;
+	rec->style = EG_ULOG_CONSOLE;
+	rec->pid = -1;
+	rec->process = proc;
+	(void)eg_scan_ch(s, ' ');
+	eg_scan_rest(s, &rec->message);
+	return true;
+}
+
+bool eg_ulog_parse_line(struct eg_str line, struct eg_ulog_rec *rec)
+{
+	struct eg_scan s;
+
+	memset(rec, 0, sizeof(*rec));
+	eg_scan_init(&s, line.p, line.len);
+	if (eg_scan_log_time(&s, &rec->ts_ms, &rec->has_offset))
+		return false;
+	if (s.p < s.end && s.p + 1 < s.end && s.p[0] == ' ' && s.p[1] == '0' &&
+	    s.p + 2 < s.end && s.p[2] == 'x') {
+		struct eg_scan t = s;
+
+		if (parse_default(&t, rec))
+			return true;
+	}
+	memset(&rec->process, 0, sizeof(rec->process));
+	return parse_console(&s, rec);
+}
