@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scan.h"
 #include "banned.h"
 
 static void close_fd(int *fd)
@@ -82,7 +83,7 @@ enum eg_err eg_child_start(struct eg_child *c, struct eg_diag *diag)
 				   "child needs an absolute path, argv and a clock");
 	eg_buf_init(&c->out, c->out_cap);
 	eg_buf_init(&c->err, c->out_cap);
-	c->timed_out = c->out_truncated = false;
+	c->timed_out = c->out_truncated = c->cancelled = false;
 	c->exit_code = -1;
 	c->term_signal = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
@@ -225,6 +226,10 @@ enum eg_err eg_child_finish(struct eg_child *c, struct eg_diag *diag)
 			pfd[nfds++] = (struct pollfd){ c->out_fd, POLLIN, 0 };
 		if (err_open)
 			pfd[nfds++] = (struct pollfd){ c->err_fd, POLLIN, 0 };
+		if (c->cancel && *c->cancel) {
+			c->cancelled = true;
+			break;
+		}
 		if (deadline) {
 			int64_t left = deadline - c->now_ms();
 
@@ -298,9 +303,13 @@ void eg_child_release(struct eg_child *c)
 
 void eg_child_describe(const struct eg_child *c, char *out, size_t n)
 {
+	char d[32];
+
+	eg_format_duration(c->timeout_ms, d, sizeof(d));
 	if (c->timed_out)
-		snprintf(out, n, "timed out after %llu ms and was killed",
-			 (unsigned long long)c->timeout_ms);
+		snprintf(out, n, "timed out after %s and was killed", d);
+	else if (c->cancelled)
+		snprintf(out, n, "was stopped because enrollguard is exiting");
 	else if (c->term_signal)
 		snprintf(out, n, "killed by signal %d", c->term_signal);
 	else

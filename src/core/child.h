@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "buf.h"
@@ -39,6 +40,7 @@ struct eg_child {
 	uint64_t grace_ms;            /* SIGTERM to SIGKILL */
 	size_t out_cap;               /* cap of captured stdout and of stderr */
 	bool stream;                  /* leave stdout to the caller (out_fd) */
+	const volatile sig_atomic_t *cancel; /* when it becomes non-zero, kill and return */
 
 	/* results */
 	pid_t pid;
@@ -48,14 +50,15 @@ struct eg_child {
 	struct eg_buf err;            /* captured stderr */
 	bool out_truncated;           /* output passed out_cap and was cut */
 	bool timed_out;               /* we killed it at timeout_ms */
+	bool cancelled;               /* we killed it because *cancel was set */
 	int exit_code;                /* 0..255, 128 + signal, or -1 */
 	int term_signal;              /* the signal that ended it, or 0 */
 	uint64_t elapsed_ms;
 };
 
-#define EG_CHILD_INIT { NULL, NULL, NULL, NULL, 0, 2000, 64 * 1024, false, \
+#define EG_CHILD_INIT { NULL, NULL, NULL, NULL, 0, 2000, 64 * 1024, false, NULL, \
 			-1, -1, -1, EG_BUF_INIT(64 * 1024), EG_BUF_INIT(64 * 1024), \
-			false, false, -1, 0, 0 }
+			false, false, false, -1, 0, 0 }
 
 /*
  * Start the child. Returns EG_OK, EG_ERR_INVALID (no path, relative path

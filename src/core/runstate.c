@@ -42,6 +42,7 @@ static const struct field {
 	S("org_name", org_name),
 	S("mdm_url", mdm_url),
 	N("spooled", F_U64, spooled),
+	S("log_file", log_file),
 #undef S
 #undef N
 };

@@ -43,6 +43,7 @@ struct eg_runstate {
 	char org_name[256];
 	char mdm_url[512];
 	uint64_t spooled;          /* events not yet sent to a server */
+	char log_file[1024];       /* the human log, for `status --follow` */
 };
 
 /* Zero all fields. */

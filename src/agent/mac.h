@@ -1,0 +1,40 @@
+/*
+ * mac.h: how the agent reaches the Mac: clocks, and macOS tools run by
+ * absolute path from the paths table under --root, with an allow-listed
+ * environment and a timeout. Nothing here parses output (the core does).
+ */
+#ifndef EG_MAC_H
+#define EG_MAC_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "child.h"
+#include "cmd.h"
+#include "paths.h"
+
+int64_t eg_mono_ms(void);
+int64_t eg_wall_ms(void);
+/* Minutes east of UTC for the local time at wall_ms. */
+int eg_utc_offset_min(int64_t wall_ms);
+
+/* The NULL-terminated environment children get (PATH, TZ, LANG, LC_*). */
+const char *const *eg_child_env(void);
+
+/* root + the table's path for p into out (PATH_MAX-sized). */
+void mac_path(const struct eg_global *g, enum eg_path p, char *out, size_t n);
+
+/* root + an absolute path given by the user or the configuration. */
+void mac_join(const struct eg_global *g, const char *path, char *out, size_t n);
+
+/*
+ * Run tool p with the given arguments (without argv[0]; NULL-terminated)
+ * under timeout_ms. c must be EG_CHILD_INIT; the caller releases it.
+ * Returns what eg_child_run() returns.
+ */
+enum eg_err mac_run(const struct eg_global *g, enum eg_path p,
+		    const char *const *args, uint64_t timeout_ms,
+		    const volatile sig_atomic_t *cancel, struct eg_child *c,
+		    struct eg_diag *diag);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * main.c: `enrollguard [--root DIR] <command> [options]`.
+ *
+ * Does the shared work once: makes sure fds 0-2 are open, parses the
+ * global options, finds the subcommand (with "did you mean"), checks its
+ * preconditions, runs it, and turns a failed flush of stdout into an
+ * error instead of silently losing output.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "usage.h"
+#include "banned.h"
+
+static const struct eg_cmd *const commands[] = {
+	&eg_cmd_run,
+	&eg_cmd_status,
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: enrollguard [--root DIR] <command> [options]\n"
+		   "       enrollguard --help | --version\n\n"
+		   "commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\nglobal options:\n"
+		   "  --root DIR  prefix every macOS path (tools, logs, state) with DIR\n"
+		   "  -h, --help  show this help; `enrollguard <command> -h` for a command\n"
+		   "  --version   print the version\n\n"
+		   "exit status: 0 ok, 1 gave up, 2 usage or configuration, 3 environment,\n"
+		   "4 already running; see enrollguard(8)\n");
+}
+
+/* Levenshtein distance, small strings only. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t prev = row[0], tmp;
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static void check_fds(void)
+{
+	int fd;
+
+	/* a closed 0-2 would make our next open() become stdout */
+	for (fd = 0; fd < 3; fd++) {
+		struct stat st;
+
+		if (fstat(fd, &st) && errno == EBADF) {
+			int n = open("/dev/null", O_RDWR);
+
+			if (n < 0)
+				abort();
+			if (n != fd) {
+				dup2(n, fd);
+				close(n);
+			}
+		}
+	}
+}
+
+static int finish_stdout(int rc)
+{
+	/* output lost on a full disk must not look like success */
+	if (fflush(stdout) || ferror(stdout))
+		return error("cannot write to standard output: %s",
+			     strerror(errno)), EG_EXIT_ENV;
+	if (fclose(stdout) && errno != EBADF)
+		return error("cannot close standard output: %s",
+			     strerror(errno)), EG_EXIT_ENV;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct eg_global g = { "" };
+	const struct eg_cmd *cmd = NULL;
+	int i = 1, rc;
+	size_t k;
+
+	check_fds();
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--root") && i + 1 < argc) {
+			g.root = argv[i + 1];
+			i += 2;
+		} else if (!strncmp(a, "--root=", 7)) {
+			g.root = a + 7;
+			i++;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			print_help(stdout);
+			return finish_stdout(EG_EXIT_OK);
+		} else if (!strcmp(a, "--version")) {
+			printf("enrollguard %s\n", EG_VERSION);
+			return finish_stdout(EG_EXIT_OK);
+		} else if (!strcmp(a, "--root")) {
+			die(EG_EXIT_USAGE, "option '--root' needs a directory");
+		} else {
+			error("unknown global option '%s'", a);
+			print_help(stderr);
+			return EG_EXIT_USAGE;
+		}
+	}
+	if (g.root[0] && g.root[0] != '/')
+		die(EG_EXIT_USAGE, "option '--root': '%s' must be an absolute path",
+		    g.root);
+	if (g.root[0]) {
+		struct stat st;
+
+		if (stat(g.root, &st) || !S_ISDIR(st.st_mode))
+			die(EG_EXIT_USAGE, "option '--root': '%s' is not a directory",
+			    g.root);
+	}
+	if (i >= argc) {
+		print_help(stderr);
+		return EG_EXIT_USAGE;
+	}
+	for (k = 0; k < NCOMMANDS; k++)
+		if (!strcmp(argv[i], commands[k]->name))
+			cmd = commands[k];
+	if (!cmd) {
+		error("'%s' is not an enrollguard command; see 'enrollguard --help'",
+		      argv[i]);
+		for (k = 0; k < NCOMMANDS; k++)
+			if (distance(argv[i], commands[k]->name) <= 2)
+				fprintf(stderr, "\nThe most similar command is\n\t%s\n",
+					commands[k]->name);
+		return EG_EXIT_USAGE;
+	}
+	if ((cmd->flags & EG_CMD_NEEDS_ROOT) && !g.root[0] && geteuid() != 0) {
+		int j;
+
+		for (j = i + 1; j < argc; j++)
+			if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help"))
+				break;
+		if (j == argc)
+			die(EG_EXIT_ENV, "'%s' must run as root (try: sudo enrollguard %s)",
+			    cmd->name, cmd->name);
+	}
+	rc = cmd->exec(argc - i, argv + i, &g);
+	return finish_stdout(rc);
+}

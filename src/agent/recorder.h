@@ -1,0 +1,60 @@
+/*
+ * recorder.h: where a run's events go: the human log, the JSON-lines log
+ * and the state file (DESIGN.md, "Records").
+ *
+ * Calling sequence:
+ *     struct recorder r = RECORDER_INIT;
+ *     if (recorder_open(&r, log, jsonl, state_dir, &diag)) -> exit 3
+ *     recorder_emit(&r, "renew.result", data_json, "attempt %u failed", n);
+ *     recorder_save(&r);      after changing r.st directly
+ *     recorder_close(&r);
+ *
+ * Every emit assigns the next sequence number, writes both logs and
+ * replaces the state file atomically, so `status` and a relaunched agent
+ * always see the latest event.
+ */
+#ifndef EG_RECORDER_H
+#define EG_RECORDER_H
+
+#include <limits.h>
+
+#include "err.h"
+#include "event.h"
+#include "runstate.h"
+
+struct recorder {
+	int human_fd;
+	int json_fd;
+	char state_path[PATH_MAX];
+	struct eg_runstate st;
+	struct eg_host host;
+	int write_failed;      /* a log write failed (warned once) */
+};
+
+#define RECORDER_INIT { .human_fd = -1, .json_fd = -1 }
+
+/*
+ * Open (create, mode 0644, no symlinks) both logs and make the state
+ * directory (0755). Returns EG_OK or EG_ERR_IO with diag naming the file.
+ */
+enum eg_err recorder_open(struct recorder *r, const char *human_log,
+			  const char *json_log, const char *state_dir,
+			  struct eg_diag *diag);
+
+/* Record one event; text is printf-style. data_json may be NULL. */
+void recorder_emit(struct recorder *r, const char *type, const char *data_json,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Persist r->st. Returns EG_OK or the error from eg_file_replace(). */
+enum eg_err recorder_save(struct recorder *r);
+
+void recorder_close(struct recorder *r);
+
+/*
+ * Read the state file of state_dir into st. Returns EG_OK,
+ * EG_ERR_NOT_FOUND, or EG_ERR_INVALID/EG_ERR_IO with diag.
+ */
+enum eg_err recorder_load_state(const char *state_dir, struct eg_runstate *st,
+				struct eg_diag *diag);
+
+#endif
