@@ -249,6 +249,9 @@ enum eg_err eg_profiles_parse_show(const char *buf, size_t len,
 	}
 	if (header && open)
 		return EG_OK;
+	if (header)
+		return eg_diag_set(diag, EG_ERR_INVALID,
+				   "'Device Enrollment configuration:' without a record");
 	if (err->kind == EG_PROFILES_FAIL_OTHER)
 		return EG_ERR_NOT_FOUND;
 	return eg_diag_set(diag, EG_ERR_INVALID,

@@ -5,16 +5,21 @@
 #include "timefmt.h"
 #include "banned.h"
 
+/* Exactly `digits` decimal digits. */
 static int scan_fixed(struct eg_scan *s, unsigned digits, uint64_t *v)
 {
-	const char *start = s->p;
+	uint64_t n = 0;
+	unsigned i;
 
 	if ((size_t)(s->end - s->p) < digits)
 		return 1;
-	if (eg_scan_uint(s, v, UINT64_MAX / 10) || s->p - start != (long)digits) {
-		s->p = start;
-		return 1;
+	for (i = 0; i < digits; i++) {
+		if (s->p[i] < '0' || s->p[i] > '9')
+			return 1;
+		n = n * 10 + (uint64_t)(s->p[i] - '0');
 	}
+	s->p += digits;
+	*v = n;
 	return 0;
 }
 

@@ -1,0 +1,166 @@
+/* Files and locks, in a fresh temporary directory per test. */
+#include "unit.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "lock.h"
+#include "paths.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/egtest.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_replace_is_atomic_and_refuses_a_held_lock(void **state)
+{
+	char path[128], lock[140];
+	struct eg_buf b = EG_BUF_INIT(1024);
+	struct eg_diag d = EG_DIAG_INIT;
+	struct stat st;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/state", dir);
+	snprintf(lock, sizeof(lock), "%s/state.lock", dir);
+	assert_int_equal(eg_file_replace(path, S("one\n"), 0644, 0, &d), EG_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(close(open(lock, O_CREAT | O_WRONLY, 0600)), 0);
+	assert_int_equal(eg_file_replace(path, S("two\n"), 0644, 0, &d), EG_ERR_BUSY);
+	assert_int_equal(eg_file_read(path, &b, &d), EG_OK);
+	assert_string_equal(b.buf, "one\n");   /* untouched */
+	eg_buf_release(&b);
+	assert_int_equal(eg_file_replace(path, S("three\n"), 0644, 1, &d), EG_OK);
+	assert_int_equal(eg_file_read(path, &b, &d), EG_OK);
+	assert_string_equal(b.buf, "three\n");
+	eg_buf_release(&b);
+	assert_int_not_equal(access(lock, F_OK), 0);
+}
+
+static void test_read_is_capped_and_names_the_file(void **state)
+{
+	char path[128];
+	struct eg_buf b = EG_BUF_INIT(4);
+	struct eg_diag d = EG_DIAG_INIT;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/big", dir);
+	assert_int_equal(eg_file_replace(path, S("12345"), 0644, 0, &d), EG_OK);
+	assert_int_equal(eg_file_read(path, &b, &d), EG_ERR_TOO_LARGE);
+	assert_non_null(strstr(d.msg, path));
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(eg_file_read(path, &b, &d), EG_ERR_NOT_FOUND);
+	assert_int_equal(eg_file_read(dir, &b, &d), EG_ERR_IO);
+}
+
+static void test_log_open_refuses_symlinks_and_directories(void **state)
+{
+	char path[128], target[128];
+	struct eg_diag d = EG_DIAG_INIT;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/log", dir);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(eg_file_open_append(path, 0644, &d), -1);
+	assert_non_null(strstr(d.msg, "symbolic link"));
+	assert_int_equal(access(target, F_OK), -1);   /* nothing created */
+	assert_int_equal(eg_file_open_append(dir, 0644, &d), -1);
+	snprintf(path, sizeof(path), "%s/real.log", dir);
+	fd = eg_file_open_append(path, 0644, &d);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void test_check_safe_refuses_group_writable(void **state)
+{
+	char path[128];
+	struct eg_diag d = EG_DIAG_INIT;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/conf", dir);
+	assert_int_equal(eg_file_replace(path, S("x"), 0644, 0, &d), EG_OK);
+	assert_int_equal(eg_file_check_safe(path, geteuid(), &d), EG_OK);
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(eg_file_check_safe(path, geteuid(), &d), EG_ERR_UNSAFE);
+	assert_non_null(strstr(d.msg, "writable by group or others"));
+	assert_int_equal(eg_file_check_safe(path, geteuid() + 1, &d), EG_ERR_UNSAFE);
+}
+
+static void test_lock_names_its_holder_and_dies_with_it(void **state)
+{
+	char path[128];
+	struct eg_lock a = EG_LOCK_INIT, b = EG_LOCK_INIT;
+	struct eg_diag d = EG_DIAG_INIT;
+	pid_t holder, child;
+	int status, go[2];
+	char c;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/run.lock", dir);
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	if (child == 0) {
+		struct eg_lock l = EG_LOCK_INIT;
+
+		if (eg_lock_take(&l, path, getpid(), &holder, &d) != EG_OK)
+			_exit(1);
+		(void)!write(go[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(go[0], &c, 1), 1);
+	assert_int_equal(eg_lock_take(&b, path, getpid(), &holder, &d), EG_ERR_BUSY);
+	assert_int_equal(holder, child);
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	/* no stale lock after kill -9 */
+	assert_int_equal(eg_lock_take(&a, path, getpid(), &holder, &d), EG_OK);
+	eg_lock_release(&a);
+	close(go[0]);
+	close(go[1]);
+}
+
+static void test_paths_are_prefixed_by_the_root(void **state)
+{
+	char out[256];
+
+	(void)state;
+	assert_int_equal(eg_path_join("/tmp/mac/", eg_path_default(EG_PATH_PROFILES), out, sizeof(out)), EG_OK);
+	assert_string_equal(out, "/tmp/mac/usr/bin/profiles");
+	assert_int_equal(eg_path_join("", eg_path_default(EG_PATH_LOG), out, sizeof(out)), EG_OK);
+	assert_string_equal(out, "/usr/bin/log");
+	assert_int_equal(eg_path_join("/x", "/y", out, 3), EG_ERR_TOO_LARGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_replace_is_atomic_and_refuses_a_held_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_is_capped_and_names_the_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_open_refuses_symlinks_and_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_safe_refuses_group_writable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_names_its_holder_and_dies_with_it, setup, teardown),
+		cmocka_unit_test(test_paths_are_prefixed_by_the_root),
+	};
+	RUN(tests);
+}

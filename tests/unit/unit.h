@@ -1,0 +1,24 @@
+/*
+ * unit.h: what every cmocka unit test file includes. Output is TAP so
+ * meson counts each test function, and RUN() names the group.
+ */
+#ifndef EG_UNIT_H
+#define EG_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define RUN(tests)                                                       \
+	do {                                                             \
+		cmocka_set_message_output(CM_OUTPUT_TAP);                \
+		return cmocka_run_group_tests(tests, NULL, NULL);        \
+	} while (0)
+
+#define S(lit) lit, sizeof(lit) - 1
+
+#endif
