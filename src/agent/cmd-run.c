@@ -993,9 +993,10 @@ static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 			      "enrollguard %s, pid %ld, %s strategy, deadline %s",
 			      EG_VERSION, (long)getpid(), r.o.strategy, dl);
 
+	/* who the Mac is first, so `status` can say it during the wait */
+	record_sysinfo(&r);
 	if (!r.o.no_wait_setup && !resume)
 		wait_setup_assistant(&r);
-	record_sysinfo(&r);
 	sample_thermal(&r);
 	if (r.strat.par.kind == EG_STRATEGY_EVENT)
 		start_log_stream(&r);
