@@ -7,6 +7,7 @@
  * error instead of silently losing output.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,73 +105,88 @@ static int finish_stdout(int rc)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Parse the global options; returns the index of the command, or exits. */
+static int parse_global(int argc, char **argv, struct eg_global *g)
 {
-	struct eg_global g = { "" };
-	const struct eg_cmd *cmd = NULL;
-	int i = 1, rc;
-	size_t k;
+	int i = 1;
 
-	check_fds();
 	while (i < argc && argv[i][0] == '-') {
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--root") && i + 1 < argc) {
-			g.root = argv[i + 1];
+			g->root = argv[i + 1];
 			i += 2;
 		} else if (!strncmp(a, "--root=", 7)) {
-			g.root = a + 7;
+			g->root = a + 7;
 			i++;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			print_help(stdout);
-			return finish_stdout(EG_EXIT_OK);
+			exit(finish_stdout(EG_EXIT_OK));
 		} else if (!strcmp(a, "--version")) {
 			printf("enrollguard %s\n", EG_VERSION);
-			return finish_stdout(EG_EXIT_OK);
+			exit(finish_stdout(EG_EXIT_OK));
 		} else if (!strcmp(a, "--root")) {
 			die(EG_EXIT_USAGE, "option '--root' needs a directory");
 		} else {
 			error("unknown global option '%s'", a);
 			print_help(stderr);
-			return EG_EXIT_USAGE;
+			exit(EG_EXIT_USAGE);
 		}
 	}
-	if (g.root[0] && g.root[0] != '/')
+	if (g->root[0] && g->root[0] != '/')
 		die(EG_EXIT_USAGE, "option '--root': '%s' must be an absolute path",
-		    g.root);
-	if (g.root[0]) {
+		    g->root);
+	if (g->root[0]) {
 		struct stat st;
 
-		if (stat(g.root, &st) || !S_ISDIR(st.st_mode))
+		if (stat(g->root, &st) || !S_ISDIR(st.st_mode))
 			die(EG_EXIT_USAGE, "option '--root': '%s' is not a directory",
-			    g.root);
+			    g->root);
 	}
+	return i;
+}
+
+static const struct eg_cmd *find_cmd(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < NCOMMANDS; k++)
+		if (!strcmp(name, commands[k]->name))
+			return commands[k];
+	error("'%s' is not an enrollguard command; see 'enrollguard --help'", name);
+	for (k = 0; k < NCOMMANDS; k++)
+		if (distance(name, commands[k]->name) <= 2)
+			fprintf(stderr, "\nThe most similar command is\n\t%s\n",
+				commands[k]->name);
+	exit(EG_EXIT_USAGE);
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	int j;
+
+	for (j = 1; j < argc; j++)
+		if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help"))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	struct eg_global g = { "" };
+	const struct eg_cmd *cmd;
+	int i;
+
+	check_fds();
+	i = parse_global(argc, argv, &g);
 	if (i >= argc) {
 		print_help(stderr);
 		return EG_EXIT_USAGE;
 	}
-	for (k = 0; k < NCOMMANDS; k++)
-		if (!strcmp(argv[i], commands[k]->name))
-			cmd = commands[k];
-	if (!cmd) {
-		error("'%s' is not an enrollguard command; see 'enrollguard --help'",
-		      argv[i]);
-		for (k = 0; k < NCOMMANDS; k++)
-			if (distance(argv[i], commands[k]->name) <= 2)
-				fprintf(stderr, "\nThe most similar command is\n\t%s\n",
-					commands[k]->name);
-		return EG_EXIT_USAGE;
-	}
-	if ((cmd->flags & EG_CMD_NEEDS_ROOT) && !g.root[0] && geteuid() != 0) {
-		int j;
-
-		for (j = i + 1; j < argc; j++)
-			if (!strcmp(argv[j], "-h") || !strcmp(argv[j], "--help"))
-				break;
-		if (j == argc)
-			die(EG_EXIT_ENV, "'%s' must run as root (try: sudo enrollguard %s)",
-			    cmd->name, cmd->name);
-	}
-	rc = cmd->exec(argc - i, argv + i, &g);
-	return finish_stdout(rc);
+	cmd = find_cmd(argv[i]);
+	if ((cmd->flags & EG_CMD_NEEDS_ROOT) && !g.root[0] && geteuid() != 0 &&
+	    !wants_help(argc - i, argv + i))
+		die(EG_EXIT_ENV, "'%s' must run as root (try: sudo enrollguard %s)",
+		    cmd->name, cmd->name);
+	return finish_stdout(cmd->exec(argc - i, argv + i, &g));
 }

@@ -9,6 +9,9 @@
 const char *eg_progname = "enrollguard";
 
 static void report(const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void report(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[2048];
 	size_t i;

@@ -23,56 +23,75 @@ static int scan_fixed(struct eg_scan *s, unsigned digits, uint64_t *v)
 	return 0;
 }
 
-int eg_scan_log_time(struct eg_scan *s, int64_t *ms, bool *has_offset)
+/* "yyyy-MM-dd HH:mm:ss" into seconds since the epoch. */
+static int scan_civil(struct eg_scan *t, int64_t *secs)
 {
-	struct eg_scan t = *s;
-	uint64_t y, mo, d, h, mi, sec, frac = 0, oh, om;
-	int64_t v;
-	int fdigits = 0;
+	uint64_t y, mo, d, h, mi, sec;
 
-	if (scan_fixed(&t, 4, &y) || eg_scan_ch(&t, '-') ||
-	    scan_fixed(&t, 2, &mo) || eg_scan_ch(&t, '-') ||
-	    scan_fixed(&t, 2, &d) || eg_scan_ch(&t, ' ') ||
-	    scan_fixed(&t, 2, &h) || eg_scan_ch(&t, ':') ||
-	    scan_fixed(&t, 2, &mi) || eg_scan_ch(&t, ':') ||
-	    scan_fixed(&t, 2, &sec))
+	if (scan_fixed(t, 4, &y) || eg_scan_ch(t, '-') ||
+	    scan_fixed(t, 2, &mo) || eg_scan_ch(t, '-') ||
+	    scan_fixed(t, 2, &d) || eg_scan_ch(t, ' ') ||
+	    scan_fixed(t, 2, &h) || eg_scan_ch(t, ':') ||
+	    scan_fixed(t, 2, &mi) || eg_scan_ch(t, ':') ||
+	    scan_fixed(t, 2, &sec))
 		return 1;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    sec > 60)
 		return 1;
-	if (!eg_scan_ch(&t, '.')) {
-		while (t.p < t.end && *t.p >= '0' && *t.p <= '9') {
-			if (fdigits < 3) {
-				frac = frac * 10 + (uint64_t)(*t.p - '0');
-				fdigits++;
-			}
-			t.p++;
-		}
-		while (fdigits < 3) {
-			frac *= 10;
-			fdigits++;
-		}
-	}
-	v = eg_days_from_civil((int64_t)y, (unsigned)mo, (unsigned)d) * 86400 +
-	    (int64_t)(h * 3600 + mi * 60 + sec);
-	*has_offset = false;
-	{
-		struct eg_scan o = t;
-		int sign = 0;
+	*secs = eg_days_from_civil((int64_t)y, (unsigned)mo, (unsigned)d) * 86400 +
+		(int64_t)(h * 3600 + mi * 60 + sec);
+	return 0;
+}
 
-		(void)eg_scan_ch(&o, ' ');
-		if (!eg_scan_ch(&o, '+'))
-			sign = 1;
-		else if (!eg_scan_ch(&o, '-'))
-			sign = -1;
-		if (sign && !scan_fixed(&o, 2, &oh) && !scan_fixed(&o, 2, &om) &&
-		    oh < 24 && om < 60) {
-			v -= sign * (int64_t)(oh * 3600 + om * 60);
-			*has_offset = true;
-			t = o;
+/* ".ffffff" into milliseconds; absent is 0. */
+static int64_t scan_fraction(struct eg_scan *t)
+{
+	int64_t frac = 0;
+	int digits = 0;
+
+	if (eg_scan_ch(t, '.'))
+		return 0;
+	for (; t->p < t->end && *t->p >= '0' && *t->p <= '9'; t->p++) {
+		if (digits < 3) {
+			frac = frac * 10 + (*t->p - '0');
+			digits++;
 		}
 	}
-	*ms = v * 1000 + (int64_t)frac;
+	for (; digits < 3; digits++)
+		frac *= 10;
+	return frac;
+}
+
+/* An optional " -0700" or "+0200": seconds east of UTC, or no change. */
+static bool scan_offset(struct eg_scan *t, int64_t *east)
+{
+	struct eg_scan o = *t;
+	uint64_t oh, om;
+	int sign = 0;
+
+	(void)eg_scan_ch(&o, ' ');
+	if (!eg_scan_ch(&o, '+'))
+		sign = 1;
+	else if (!eg_scan_ch(&o, '-'))
+		sign = -1;
+	if (!sign || scan_fixed(&o, 2, &oh) || scan_fixed(&o, 2, &om) ||
+	    oh > 23 || om > 59)
+		return false;
+	*east = sign * (int64_t)(oh * 3600 + om * 60);
+	*t = o;
+	return true;
+}
+
+int eg_scan_log_time(struct eg_scan *s, int64_t *ms, bool *has_offset)
+{
+	struct eg_scan t = *s;
+	int64_t secs, frac, east = 0;
+
+	if (scan_civil(&t, &secs))
+		return 1;
+	frac = scan_fraction(&t);
+	*has_offset = scan_offset(&t, &east);
+	*ms = (secs - east) * 1000 + frac;
 	*s = t;
 	return 0;
 }

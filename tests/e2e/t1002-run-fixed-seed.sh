@@ -28,6 +28,6 @@ check "the thermal samples show the Mac cooling" python3 -c '
 import json,sys
 t=[json.loads(l)["data"]["cpu_die_c"] for l in open(sys.argv[1]) if "\"thermal.sample\"" in l]
 print("# CPU die:", t)
-assert len(t)>=3 and t[0]>90 and t[-1]<t[0]-10, t' "$JSONL"
+assert len(t)>=3 and t[0]>t[-1]+10 and t[-1]<=70, t' "$JSONL"
 check "the fixed strategy does not follow the log" lacks "$LOG" "log.started"
 done_testing

@@ -96,6 +96,8 @@ static void sleep_until(double t)
 	}
 }
 
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 static void fail(const char *fmt, ...)
 {
 	va_list ap;

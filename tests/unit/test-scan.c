@@ -5,7 +5,7 @@
 static void test_scan_chain_advances_only_on_success(void **state)
 {
 	struct eg_scan s;
-	int64_t m;
+	int64_t m = 0;
 
 	(void)state;
 	eg_scan_init(&s, S("Fan: 1836.76 rpm"));
