@@ -625,14 +625,17 @@ static bool renew_once(struct run *r)
 	struct eg_profiles_error perr;
 	struct eg_buf data = EG_BUF_INIT(4096), both = EG_BUF_INIT(256 * 1024);
 	struct eg_jw w;
-	char how[128];
+	char how[128], why[96];
 	bool ok = false;
 	unsigned n = r->strat.attempts;
 
+	eg_strategy_describe_attempt(&r->strat, why, sizeof(why));
 	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "renewing");
+	snprintf(r->rec.st.waiting_for, sizeof(r->rec.st.waiting_for),
+		 "profiles renew -type enrollment to finish (attempt %u)", n);
+	r->rec.st.next_attempt_ms = 0;
 	recorder_emit(&r->rec, "renew.attempt", NULL,
-		      "attempt %u (cycle %u, try %u): profiles renew -type enrollment",
-		      n, r->strat.cycle, r->strat.try_in_cycle);
+		      "attempt %u (%s): profiles renew -type enrollment", n, why);
 	if (mac_run(r->g, EG_PATH_PROFILES,
 		    (const char *[]){ "renew", "-type", "enrollment", NULL },
 		    r->o.child_timeout, &got_signal, &c, &d) != EG_OK) {
@@ -712,7 +715,11 @@ static void say_why(struct run *r, int64_t wake)
 		return;
 	}
 	snprintf(r->why, sizeof(r->why), "%s", why);
-	recorder_emit(&r->rec, "wait", NULL, "%s, next attempt in %s", line, in);
+	if (r->last_error[0])
+		recorder_emit(&r->rec, "wait", NULL, "%s, next attempt in %s (last: %s)",
+			      line, in, r->last_error);
+	else
+		recorder_emit(&r->rec, "wait", NULL, "%s, next attempt in %s", line, in);
 }
 
 static void wait_for(struct run *r, int64_t wake)

@@ -31,6 +31,7 @@ void eg_strategy_init(struct eg_strategy *s,
 	s->next_ms = now_ms;
 	s->cycle = 1;
 	s->dasd_decision = -1;
+	s->reason = EG_REASON_FIRST;
 }
 
 void eg_strategy_resume(struct eg_strategy *s,
@@ -43,6 +44,7 @@ void eg_strategy_resume(struct eg_strategy *s,
 	s->attempts = attempts;
 	s->cycle = cycle ? cycle : 1;
 	s->try_in_cycle = try_in_cycle;
+	s->reason = EG_REASON_RESUME;
 	/*
 	 * A fixed cycle that was used up before the interruption goes on
 	 * in the next cycle; the pause was the time we were down.
@@ -95,6 +97,7 @@ static void fixed_failed(struct eg_strategy *s, int64_t now_ms)
 {
 	if (s->try_in_cycle < s->par.retries) {
 		s->next_ms = now_ms + (int64_t)s->par.retry_delay_ms;
+		s->reason = EG_REASON_RETRY;
 		return;
 	}
 	s->cycle++;
@@ -104,6 +107,7 @@ static void fixed_failed(struct eg_strategy *s, int64_t now_ms)
 		return;
 	}
 	s->next_ms = now_ms + (int64_t)s->par.cooldown_ms;
+	s->reason = EG_REASON_NEW_CYCLE;
 }
 
 static void event_failed(struct eg_strategy *s, int64_t now_ms)
@@ -113,14 +117,17 @@ static void event_failed(struct eg_strategy *s, int64_t now_ms)
 		s->cycle++;
 		s->try_in_cycle = 0;
 		s->next_ms = now_ms;
+		s->reason = EG_REASON_UCRT;
 		return;
 	}
 	if (s->ucrt && s->try_in_cycle < s->par.retries) {
 		s->next_ms = now_ms + (int64_t)s->par.retry_delay_ms;
+		s->reason = EG_REASON_UCRT_RETRY;
 		return;
 	}
 	/* quiet log, or the UCRT burst is used up: slow schedule */
 	s->next_ms = now_ms + (int64_t)s->par.fallback_ms;
+	s->reason = EG_REASON_FALLBACK;
 }
 
 void eg_strategy_renew_done(struct eg_strategy *s, int64_t now_ms, bool ok)
@@ -170,8 +177,10 @@ void eg_strategy_observe(struct eg_strategy *s, int64_t now_ms,
 		 */
 		if (event && eg_dasd_proceeds(obs->dasd.final_decision) &&
 		    s->state == EG_STATE_WAITING &&
-		    s->next_ms > now_ms + (int64_t)s->par.retry_delay_ms)
+		    s->next_ms > now_ms + (int64_t)s->par.retry_delay_ms) {
 			s->next_ms = now_ms + (int64_t)s->par.retry_delay_ms;
+			s->reason = EG_REASON_DASD_ALLOWED;
+		}
 		break;
 	case EG_OBS_UCRT_ACQUIRED:
 		s->ucrt = true;
@@ -184,6 +193,7 @@ void eg_strategy_observe(struct eg_strategy *s, int64_t now_ms,
 			s->cycle++;
 			s->try_in_cycle = 0;
 			s->next_ms = now_ms;
+			s->reason = EG_REASON_UCRT;
 		}
 		break;
 	case EG_OBS_UCRT_UNAVAILABLE:
@@ -226,4 +236,36 @@ void eg_strategy_why(const struct eg_strategy *s, char *out, size_t n)
 		snprintf(out, n, "dasd let the UCRT task run: waiting for the UCRT");
 	else
 		snprintf(out, n, "waiting for the UCRT (no dasd verdict seen yet)");
+}
+
+void eg_strategy_describe_attempt(const struct eg_strategy *s, char *out,
+				  size_t n)
+{
+	switch (s->reason) {
+	case EG_REASON_FIRST:
+		snprintf(out, n, "first attempt");
+		return;
+	case EG_REASON_RESUME:
+		snprintf(out, n, "first attempt after a relaunch");
+		return;
+	case EG_REASON_RETRY:
+	case EG_REASON_NEW_CYCLE:
+		snprintf(out, n, "cycle %u, try %u", s->cycle, s->try_in_cycle);
+		return;
+	case EG_REASON_UCRT:
+		snprintf(out, n, "the UCRT was just acquired");
+		return;
+	case EG_REASON_UCRT_RETRY:
+		snprintf(out, n, "UCRT retry %u of %u", s->try_in_cycle,
+			 s->par.retries);
+		return;
+	case EG_REASON_DASD_ALLOWED:
+		snprintf(out, n, "dasd let the UCRT task run");
+		return;
+	case EG_REASON_FALLBACK:
+		snprintf(out, n, "fallback schedule, every %llu s",
+			 (unsigned long long)(s->par.fallback_ms / 1000));
+		return;
+	}
+	snprintf(out, n, "attempt");
 }

@@ -56,6 +56,18 @@ enum eg_action {
 	EG_ACT_GIVE_UP = 3,  /* out of cycles or past the deadline */
 };
 
+/* Why the current (or next) attempt happens. Append only. */
+enum eg_renew_reason {
+	EG_REASON_FIRST = 0,        /* the run's first attempt */
+	EG_REASON_RETRY = 1,        /* fixed: next try of the cycle */
+	EG_REASON_NEW_CYCLE = 2,    /* fixed: first try after the cool-down */
+	EG_REASON_UCRT = 3,         /* event: the log said the UCRT exists */
+	EG_REASON_UCRT_RETRY = 4,   /* event: quick retry after the UCRT */
+	EG_REASON_DASD_ALLOWED = 5, /* event: dasd let the UCRT task run */
+	EG_REASON_FALLBACK = 6,     /* event: the slow schedule */
+	EG_REASON_RESUME = 7,       /* first attempt after a relaunch */
+};
+
 enum eg_strategy_state {
 	EG_STATE_WAITING = 0,
 	EG_STATE_RENEWING = 1,
@@ -79,6 +91,7 @@ struct eg_strategy {
 	char blocker[48];        /* blocking policy of the last verdict, "" */
 	char blocker_decision[40];
 	char rationale[160];
+	enum eg_renew_reason reason;  /* of the next or current attempt */
 };
 
 /* Default parameters: event strategy, seed 000's fixed-schedule numbers. */
@@ -124,5 +137,12 @@ void eg_strategy_abandon(struct eg_strategy *s);
 void eg_strategy_why(const struct eg_strategy *s, char *out, size_t n);
 
 const char *eg_strategy_kind_name(enum eg_strategy_kind k);
+
+/*
+ * The current attempt in words: "cycle 2, try 1", "the UCRT was just
+ * acquired", "UCRT retry 2 of 3", "fallback schedule"...
+ */
+void eg_strategy_describe_attempt(const struct eg_strategy *s, char *out,
+				  size_t n);
 
 #endif

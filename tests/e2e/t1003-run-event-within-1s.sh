@@ -10,6 +10,7 @@ check "saw dasd block the UCRT for ThermalPolicy" has "$LOG" "dasd.verdict: dasd
 check "said why it waits, with the temperature" has "$LOG" "wait: dasd: ThermalPolicy Absolutely Must Not Proceed (thermalLevel >= 2), CPU die [0-9]* C, next attempt in"
 check "saw dasd let it run" has "$LOG" "dasd.verdict: dasd: Can Proceed"
 check "saw the UCRT" has "$LOG" "ucrt.acquired"
+check "the second attempt says why" has "$LOG" "renew.attempt: attempt 2 (the UCRT was just acquired)"
 check "two attempts: at start, and at the UCRT" [ "$(grep -c 'renew.attempt' "$LOG")" -eq 2 ]
 check "renewed within 1 s of the UCRT" python3 -c '
 import json,sys,datetime

@@ -106,6 +106,7 @@ static void test_event_renews_the_moment_the_ucrt_appears(void **state)
 	struct eg_strategy s;
 	struct eg_obs o;
 	int64_t wake;
+	char why[96];
 
 	(void)state;
 	eg_strategy_params_default(&p);
@@ -114,9 +115,13 @@ static void test_event_renews_the_moment_the_ucrt_appears(void **state)
 	eg_strategy_renew_done(&s, 300, false);
 	assert_int_equal(eg_strategy_next(&s, 300, &wake), EG_ACT_WAIT);
 	assert_int_equal(wake, 60300);   /* the slow fallback */
+	eg_strategy_describe_attempt(&s, why, sizeof(why));
+	assert_string_equal(why, "fallback schedule, every 60 s");
 	o = kind_obs(EG_OBS_UCRT_ACQUIRED);
 	eg_strategy_observe(&s, 43800, &o);
 	assert_int_equal(eg_strategy_next(&s, 43800, &wake), EG_ACT_RENEW);
+	eg_strategy_describe_attempt(&s, why, sizeof(why));
+	assert_string_equal(why, "the UCRT was just acquired");
 	eg_strategy_renew_done(&s, 44100, true);
 	assert_int_equal(eg_strategy_next(&s, 44100, &wake), EG_ACT_DONE);
 	assert_int_equal(s.attempts, 2);
