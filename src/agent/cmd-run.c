@@ -537,12 +537,14 @@ static void read_log(struct run *r)
 		if (n < 0)
 			return;
 		if (n == 0) {
+			char how[128];
+
 			eg_child_stop(&r->log);
 			r->log_running = false;
+			eg_child_describe(&r->log, how, sizeof(how));
 			recorder_emit(&r->rec, "log.ended", NULL,
-				      "log stream exited (%s): attempts follow the "
-				      "fallback schedule only",
-				      r->log.exit_code >= 0 ? "exit status recorded" : "killed");
+				      "log stream %s: attempts follow the fallback "
+				      "schedule only", how);
 			return;
 		}
 		if (eg_buf_add(&r->logbuf, chunk, (size_t)n) != EG_OK)

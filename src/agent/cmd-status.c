@@ -7,6 +7,7 @@
  * every new line of the run's log until the run ends.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -68,14 +69,25 @@ static void fmt_ago(int64_t ms, char *out, size_t n)
 		snprintf(out, n, "%lld min ago", (long long)(ms / 60000));
 }
 
+/*
+ * Whether the agent that wrote the state still runs. EPERM means it does
+ * (status runs as any user; the agent as root).
+ */
+static bool agent_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
 static void print_human(const struct eg_runstate *st)
 {
 	int64_t now = eg_wall_ms();
 	int off = eg_utc_offset_min(now);
 	char t[48], ago[32];
 
-	printf("run %s (%s strategy), pid %ld\n", st->run_id,
-	       st->strategy[0] ? st->strategy : "?", st->pid);
+	printf("run %s (%s strategy), pid %ld%s\n", st->run_id,
+	       st->strategy[0] ? st->strategy : "?", st->pid,
+	       eg_runstate_finished(st) ? "" :
+	       agent_alive(st->pid) ? " (running)" : " (not running)");
 	printf("  phase:         %s\n", st->phase);
 	printf("  mac:           %s %s, macOS %s (%s)\n",
 	       st->serial[0] ? st->serial : "(serial unknown)",
@@ -120,6 +132,7 @@ static void print_json(const struct eg_runstate *st)
 	eg_jw_bool(&w, "finished", eg_runstate_finished(st));
 	eg_jw_str(&w, "strategy", st->strategy);
 	eg_jw_int(&w, "pid", st->pid);
+	eg_jw_bool(&w, "running", !eg_runstate_finished(st) && agent_alive(st->pid));
 	eg_jw_str(&w, "serial", st->serial);
 	eg_jw_str(&w, "model", st->model);
 	eg_jw_str(&w, "os", st->os);

@@ -113,13 +113,24 @@ out:
 
 int eg_file_open_append(const char *path, mode_t mode, struct eg_diag *diag)
 {
+	const int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_NOCTTY;
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY,
-		      mode);
+	int fd;
 
+	/*
+	 * A file we create gets exactly `mode`, whatever the umask: the log
+	 * must be readable by the non-root Setup Assistant Terminal. An
+	 * existing file keeps the mode an admin gave it.
+	 */
+	fd = open(path, flags | O_CREAT | O_EXCL, mode);
+	if (fd >= 0)
+		(void)fchmod(fd, mode);
+	else if (errno == EEXIST)
+		fd = open(path, flags);
 	if (fd < 0) {
 		eg_diag_set(diag, EG_ERR_IO, "cannot open '%s': %s", path,
-			    errno == ELOOP ? "is a symbolic link" : strerror(errno));
+			    errno == ELOOP || errno == EEXIST ? "is a symbolic link" :
+			    strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -166,7 +177,10 @@ enum eg_err eg_file_mkdirs(const char *path, mode_t mode, struct eg_diag *diag)
 		if (save != '/' && save != '\0')
 			continue;
 		*q = '\0';
-		if (mkdir(p, mode) && errno != EEXIST) {
+		if (mkdir(p, mode) == 0) {
+			/* created here: exactly `mode`, whatever the umask */
+			(void)chmod(p, mode);
+		} else if (errno != EEXIST) {
 			rc = eg_diag_set(diag, EG_ERR_IO, "cannot create directory '%s': %s",
 					 p, strerror(errno));
 			break;

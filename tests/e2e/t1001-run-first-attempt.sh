@@ -4,7 +4,11 @@
 . "$SRCDIR/tests/e2e/lib.sh"
 mac cool 20
 
+# a restrictive umask must not make the log unreadable for the
+# non-root Setup Assistant Terminal
+umask 077
 run_eg "$TMP/out" run --retry-delay 100ms --thermal-interval 1s
+umask 022
 check "exits 0" exits_with 0
 check "one profiles renew" [ "$(grep -c 'profiles renew -type enrollment$' "$ROOT/var/fakemac/calls")" -eq 1 ]
 check "waited for Setup Assistant" has "$LOG" "setup.found: Setup Assistant is running"
@@ -17,6 +21,7 @@ check "said so" has "$LOG" "launchdaemon.removed"
 check "state says enrolled" [ "$(state phase)" = enrolled ]
 check "log is mode 0644" [ "$(stat -c %a "$LOG")" = 644 ]
 check "state is mode 0644" [ "$(stat -c %a "$STATE")" = 644 ]
+check "state dir is mode 0755" [ "$(stat -c %a "$ROOT/var/db/enrollguard")" = 755 ]
 check "every JSON line parses, seq counts up from 1" python3 -c '
 import json,sys
 seqs=[json.loads(l)["seq"] for l in open(sys.argv[1])]

@@ -16,6 +16,7 @@ check "state says interrupted" [ "$(state phase)" = interrupted ]
 run_id=$(state run_id)
 seq=$(state seq)
 attempts=$(state attempts)
+check "status says the agent is not running" sh -c "'$ENROLLGUARD' --root '$ROOT' status | grep -q '^run $run_id (event strategy), pid $pid (not running)'"
 check "no log stream left running" sh -c "! pgrep -f '^$ROOT/usr/bin/log' >/dev/null"
 
 run_eg "$TMP/second" run --deadline 2s --fallback-interval 300ms --thermal-interval 10s

@@ -14,6 +14,7 @@ wait_for 10 grep -q '^phase=waiting$' "$STATE"
 run_eg "$TMP/s1" status
 check "status while waiting exits 0" exits_with 0
 check "shows the phase" has "$TMP/s1" "phase:         waiting"
+check "says the agent runs" has "$TMP/s1" "), pid [0-9]* (running)"
 check "shows the Mac" has "$TMP/s1" "mac:           FVFXC2ABJ1WK MacBookAir9,1, macOS 10.15.6 (19G2021)"
 check "shows what it waits for" has "$TMP/s1" "waiting for:   "
 check "shows the next attempt" has "$TMP/s1" "next attempt:  "
