@@ -5,12 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "file.h"
-#include "lock.h"
-#include "paths.h"
 
 static char dir[64];
 
@@ -106,52 +103,6 @@ static void test_check_safe_refuses_group_writable(void **state)
 	assert_int_equal(eg_file_check_safe(path, geteuid() + 1, &d), EG_ERR_UNSAFE);
 }
 
-static void test_lock_names_its_holder_and_dies_with_it(void **state)
-{
-	char path[128];
-	struct eg_lock a = EG_LOCK_INIT, b = EG_LOCK_INIT;
-	struct eg_diag d = EG_DIAG_INIT;
-	pid_t holder, child;
-	int status, go[2];
-	char c;
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/run.lock", dir);
-	assert_int_equal(pipe(go), 0);
-	child = fork();
-	if (child == 0) {
-		struct eg_lock l = EG_LOCK_INIT;
-
-		if (eg_lock_take(&l, path, getpid(), &holder, &d) != EG_OK)
-			_exit(1);
-		(void)!write(go[1], "x", 1);
-		pause();
-		_exit(0);
-	}
-	assert_int_equal(read(go[0], &c, 1), 1);
-	assert_int_equal(eg_lock_take(&b, path, getpid(), &holder, &d), EG_ERR_BUSY);
-	assert_int_equal(holder, child);
-	kill(child, SIGKILL);
-	waitpid(child, &status, 0);
-	/* no stale lock after kill -9 */
-	assert_int_equal(eg_lock_take(&a, path, getpid(), &holder, &d), EG_OK);
-	eg_lock_release(&a);
-	close(go[0]);
-	close(go[1]);
-}
-
-static void test_paths_are_prefixed_by_the_root(void **state)
-{
-	char out[256];
-
-	(void)state;
-	assert_int_equal(eg_path_join("/tmp/mac/", eg_path_default(EG_PATH_PROFILES), out, sizeof(out)), EG_OK);
-	assert_string_equal(out, "/tmp/mac/usr/bin/profiles");
-	assert_int_equal(eg_path_join("", eg_path_default(EG_PATH_LOG), out, sizeof(out)), EG_OK);
-	assert_string_equal(out, "/usr/bin/log");
-	assert_int_equal(eg_path_join("/x", "/y", out, 3), EG_ERR_TOO_LARGE);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,8 +110,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_is_capped_and_names_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_open_refuses_symlinks_and_directories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_safe_refuses_group_writable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lock_names_its_holder_and_dies_with_it, setup, teardown),
-		cmocka_unit_test(test_paths_are_prefixed_by_the_root),
 	};
 	RUN(tests);
 }

@@ -65,23 +65,6 @@ static void test_headers_and_continuations_are_not_records(void **state)
 	assert_false(eg_ulog_parse_line(eg_str_from(""), &r));
 }
 
-static void test_civil_dates_round_trip(void **state)
-{
-	int64_t y;
-	unsigned m, d;
-	char out[40];
-
-	(void)state;
-	eg_civil_from_days(eg_days_from_civil(2024, 2, 29), &y, &m, &d);
-	assert_int_equal(y, 2024);
-	assert_int_equal(m, 2);
-	assert_int_equal(d, 29);
-	eg_format_iso(0, out, sizeof(out));
-	assert_string_equal(out, "1970-01-01T00:00:00.000Z");
-	eg_format_human(1596733387321LL, -420, out, sizeof(out));
-	assert_string_equal(out, "2020-08-06 10:03:07 -0700");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,7 +72,6 @@ int main(void)
 		cmocka_unit_test(test_default_style_with_library),
 		cmocka_unit_test(test_console_copy_with_space_before_offset),
 		cmocka_unit_test(test_headers_and_continuations_are_not_records),
-		cmocka_unit_test(test_civil_dates_round_trip),
 	};
 	RUN(tests);
 }
