@@ -19,7 +19,7 @@ attempts=$(state attempts)
 check "status says the agent is not running" sh -c "'$ENROLLGUARD' --root '$ROOT' status | grep -q '^run $run_id (event strategy), pid $pid (not running)'"
 check "no log stream left running" sh -c "! pgrep -f '^$ROOT/usr/bin/log' >/dev/null"
 
-run_eg "$TMP/second" run --deadline 2s --fallback-interval 300ms --thermal-interval 10s
+run_eg "$TMP/second" run --deadline 5s --fallback-interval 300ms --thermal-interval 10s
 check "the relaunch gives up at its deadline" exits_with 1
 check "same run_id" [ "$(state run_id)" = "$run_id" ]
 check "recorded the resume" has "$LOG" "run.resume: continuing run $run_id after $attempts attempts"
