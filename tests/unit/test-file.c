@@ -1,4 +1,5 @@
 /* Files and locks, in a fresh temporary directory per test. */
+#define UNIT_TMPDIR
 #include "unit.h"
 
 #include <fcntl.h>
@@ -9,23 +10,6 @@
 
 #include "file.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/egtest.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 static void test_replace_is_atomic_and_refuses_a_held_lock(void **state)
 {
@@ -106,10 +90,10 @@ static void test_check_safe_refuses_group_writable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_replace_is_atomic_and_refuses_a_held_lock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_read_is_capped_and_names_the_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_log_open_refuses_symlinks_and_directories, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_check_safe_refuses_group_writable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_is_atomic_and_refuses_a_held_lock, unit_tmpdir_setup, unit_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_is_capped_and_names_the_file, unit_tmpdir_setup, unit_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_log_open_refuses_symlinks_and_directories, unit_tmpdir_setup, unit_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_check_safe_refuses_group_writable, unit_tmpdir_setup, unit_tmpdir_teardown),
 	};
 	RUN(tests);
 }

@@ -1,4 +1,5 @@
 /* The run lock, in a fresh temporary directory per test. */
+#define UNIT_TMPDIR
 #include "unit.h"
 
 #include <signal.h>
@@ -9,23 +10,6 @@
 
 #include "lock.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/egtest.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
 
 
 static void test_lock_names_its_holder_and_dies_with_it(void **state)
@@ -65,7 +49,7 @@ static void test_lock_names_its_holder_and_dies_with_it(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lock_names_its_holder_and_dies_with_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_names_its_holder_and_dies_with_it, unit_tmpdir_setup, unit_tmpdir_teardown),
 	};
 	RUN(tests);
 }

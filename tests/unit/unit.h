@@ -21,4 +21,28 @@
 
 #define S(lit) lit, sizeof(lit) - 1
 
+#ifdef UNIT_TMPDIR
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A fresh temporary directory per test, in `dir`, removed afterwards. */
+static char dir[64];
+
+static int unit_tmpdir_setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/egtest.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int unit_tmpdir_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+#endif
+
 #endif
