@@ -32,81 +32,14 @@
 #include "opts.h"
 #include "profiles.h"
 #include "recorder.h"
+#include "run-opts.h"
 #include "strategy.h"
 #include "sysinfo.h"
 #include "thermal.h"
 #include "usage.h"
 #include "banned.h"
 
-struct run_opts {
-	char *strategy;
-	uint64_t retries;
-	uint64_t retry_delay;
-	uint64_t cooldown;
-	uint64_t cycles;
-	uint64_t deadline;
-	uint64_t fallback;
-	uint64_t wait_setup;
-	bool no_wait_setup;
-	uint64_t child_timeout;
-	uint64_t thermal_interval;
-	char *launchdaemon;
-	char *log_file;
-	char *event_log;
-	char *state_dir;
-	char *config;
-};
-
-static const char *const strategies[] = { "event", "fixed", NULL };
-
-#define O(f) offsetof(struct run_opts, f)
-#define MS_MIN 60000ULL
-#define MS_HOUR 3600000ULL
-
-/*
- * The options of `run`, one row each. Keep docs/enrollguard.8 (OPTIONS
- * of run), docs/enrollguard.conf.5 and packaging/com.enrollguard.mobileconfig
- * in step: tests/e2e/t0002-cli-docs.sh fails when they drift.
- */
-static const struct eg_opt run_table[] = {
-	{ "strategy", "Strategy", EG_OPT_ENUM, 0, 0, "event", strategies, "NAME",
-	  "event: renew as soon as the log shows the UCRT; fixed: seed schedule", O(strategy) },
-	{ "retries", "Retries", EG_OPT_UINT, 1, 100, "3", NULL, "N",
-	  "attempts per cycle (fixed) or per UCRT burst (event)", O(retries) },
-	{ "retry-delay", "RetryDelay", EG_OPT_DURATION, 0, MS_HOUR, "5s", NULL, "DUR",
-	  "pause between attempts of a cycle", O(retry_delay) },
-	{ "cooldown", "Cooldown", EG_OPT_DURATION, 0, MS_HOUR, "60s", NULL, "DUR",
-	  "pause between cycles (fixed)", O(cooldown) },
-	{ "cycles", "Cycles", EG_OPT_UINT, 1, 1000, "10", NULL, "N",
-	  "cycles before giving up (fixed)", O(cycles) },
-	{ "deadline", "Deadline", EG_OPT_DURATION, 1000, 24 * MS_HOUR, "20m", NULL, "DUR",
-	  "give up this long after the run started", O(deadline) },
-	{ "fallback-interval", "FallbackInterval", EG_OPT_DURATION, 100, MS_HOUR, "60s",
-	  NULL, "DUR", "attempt this often while the log is quiet (event)", O(fallback) },
-	{ "wait-setup-assistant", "WaitSetupAssistant", EG_OPT_DURATION, 0, 24 * MS_HOUR,
-	  "30m", NULL, "DUR", "wait this long for Setup Assistant, then go on", O(wait_setup) },
-	{ "no-wait-setup-assistant", "NoWaitSetupAssistant", EG_OPT_BOOL, 0, 0, "false",
-	  NULL, "", "do not wait for Setup Assistant", O(no_wait_setup) },
-	{ "child-timeout", "ChildTimeout", EG_OPT_DURATION, 100, 30 * MS_MIN, "60s", NULL,
-	  "DUR", "kill a macOS tool that runs longer than this", O(child_timeout) },
-	{ "thermal-interval", "ThermalInterval", EG_OPT_DURATION, 100, MS_HOUR, "30s",
-	  NULL, "DUR", "sample the thermal state this often while waiting",
-	  O(thermal_interval) },
-	{ "launchdaemon", "LaunchDaemonPath", EG_OPT_PATH, 0, 0,
-	  "/Library/LaunchDaemons/com.enrollguard.run.plist", NULL, "PATH",
-	  "LaunchDaemon plist removed after success", O(launchdaemon) },
-	{ "log-file", "LogFile", EG_OPT_PATH, 0, 0, "/var/log/enrollguard.log", NULL,
-	  "PATH", "human log, one line per event", O(log_file) },
-	{ "event-log", "EventLog", EG_OPT_PATH, 0, 0, "/var/log/enrollguard.jsonl", NULL,
-	  "PATH", "JSON-lines event log", O(event_log) },
-	{ "state-dir", "StateDir", EG_OPT_PATH, 0, 0, "/var/db/enrollguard", NULL,
-	  "PATH", "state file and lock", O(state_dir) },
-	{ "config", "-", EG_OPT_PATH, 0, 0,
-	  "/Library/Managed Preferences/com.enrollguard.plist", NULL, "PATH",
-	  "managed-preferences plist to read keys from", O(config) },
-};
-
-#define NOPTS (sizeof(run_table) / sizeof(run_table[0]))
+#define NOPTS run_table_len
 
 static const char run_usage[] = "run [options]";
 static const char run_about[] =
@@ -146,23 +79,25 @@ struct run {
 
 /* ---- configuration ---------------------------------------------------- */
 
-static int load_config(struct run *r, const bool *set_by_flag)
+/*
+ * Apply one preferences plist. A missing file is fine unless the user
+ * named it with --config (required). A root process reads no file that
+ * others could have written.
+ */
+static void load_plist(struct run *r, const char *path, const bool *set_by_flag,
+		       bool required)
 {
-	char path[PATH_MAX];
 	struct eg_buf b = EG_BUF_INIT(1024 * 1024);
 	struct eg_diag d = EG_DIAG_INIT;
 	enum eg_err rc;
 
-	mac_join(r->g, r->o.config, path, sizeof(path));
 	rc = eg_file_read(path, &b, &d);
-	if (rc == EG_ERR_NOT_FOUND) {
-		if (set_by_flag[NOPTS - 1])
-			die(EG_EXIT_USAGE, "option '--config': %s", d.msg);
-		return 0;
-	}
+	if (rc == EG_ERR_NOT_FOUND && !required)
+		return;
+	if (rc == EG_ERR_NOT_FOUND)
+		die(EG_EXIT_USAGE, "option '--config': %s", d.msg);
 	if (rc != EG_OK)
 		die(EG_EXIT_USAGE, "%s", d.msg);
-	/* a root process reads no config that others could have written */
 	if (geteuid() == 0 && (rc = eg_file_check_safe(path, 0, &d)) != EG_OK)
 		die(EG_EXIT_USAGE, "refusing configuration: %s", d.msg);
 	rc = eg_config_load_plist(run_table, NOPTS - 1, &r->o, b.buf, b.len, path,
@@ -170,7 +105,35 @@ static int load_config(struct run *r, const bool *set_by_flag)
 	eg_buf_release(&b);
 	if (rc != EG_OK)
 		die(EG_EXIT_USAGE, "%s", d.msg);
+}
+
+/*
+ * Precedence: flags, then managed preferences (an MDM's profile), then
+ * the local preferences a package installed, then defaults. Later loads
+ * override earlier ones; keys set by a flag are never touched.
+ */
+static int load_config(struct run *r, const bool *set_by_flag)
+{
+	char path[PATH_MAX];
+
+	mac_path(r->g, EG_PATH_LOCAL_PREFS, path, sizeof(path));
+	load_plist(r, path, set_by_flag, false);
+	mac_join(r->g, r->o.config, path, sizeof(path));
+	load_plist(r, path, set_by_flag, set_by_flag[NOPTS - 1]);
 	return 0;
+}
+
+/*
+ * A Mac past Setup Assistant has nothing for `run` to do, and renewing
+ * there would prompt its user to enroll: re-enrolling existing Macs is
+ * `enrollguard renew`'s job. A run that was interrupted still finishes.
+ */
+static bool setup_already_done(struct run *r)
+{
+	char path[PATH_MAX];
+
+	mac_path(r->g, EG_PATH_SETUP_DONE, path, sizeof(path));
+	return access(path, F_OK) == 0;
 }
 
 static void strategy_params(const struct run_opts *o, struct eg_strategy_params *p)
@@ -933,7 +896,8 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 static int open_records(struct run *r, struct eg_lock *lock, struct eg_runstate *prev,
@@ -971,7 +935,7 @@ static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 	struct run r;
 	struct eg_lock lock = EG_LOCK_INIT;
 	struct eg_runstate prev;
-	bool set_by_flag[NOPTS] = { false }, resume = false;
+	bool set_by_flag[RUN_OPTS_MAX] = { false }, resume = false;
 	int rc;
 	char dl[32];
 
@@ -990,6 +954,16 @@ static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 	load_config(&r, set_by_flag);
 	install_signals();
 	open_records(&r, &lock, &prev, &resume);
+	if (!resume && setup_already_done(&r)) {
+		/* no run state is written: nothing ran */
+		printf("Setup Assistant has already finished on this Mac (%s exists): "
+		       "nothing to do (run works during Setup Assistant only).\n",
+		       eg_path_default(EG_PATH_SETUP_DONE));
+		recorder_close(&r.rec);
+		eg_lock_release(&lock);
+		eg_config_release(run_table, NOPTS, &r.o);
+		return EG_EXIT_OK;
+	}
 	begin(&r, &prev, resume);
 	snprintf(r.rec.st.log_file, sizeof(r.rec.st.log_file), "%s", r.o.log_file);
 	eg_format_duration(r.o.deadline, dl, sizeof(dl));

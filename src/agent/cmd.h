@@ -33,6 +33,7 @@ enum eg_cmd_flags {
 /* What main() parsed before the subcommand. */
 struct eg_global {
 	const char *root;     /* --root DIR, or "" for the live system */
+	const char *argv0;    /* how we were started, to find our binary */
 };
 
 struct eg_cmd {
@@ -43,7 +44,11 @@ struct eg_cmd {
 	int (*exec)(int argc, char **argv, const struct eg_global *g);
 };
 
+extern const struct eg_cmd eg_cmd_install;
+extern const struct eg_cmd eg_cmd_pkg;
+extern const struct eg_cmd eg_cmd_pkgroot;
 extern const struct eg_cmd eg_cmd_run;
 extern const struct eg_cmd eg_cmd_status;
+extern const struct eg_cmd eg_cmd_uninstall;
 
 #endif

@@ -20,8 +20,12 @@
 #include "banned.h"
 
 static const struct eg_cmd *const commands[] = {
+	&eg_cmd_install,
+	&eg_cmd_pkg,
+	&eg_cmd_pkgroot,
 	&eg_cmd_run,
 	&eg_cmd_status,
+	&eg_cmd_uninstall,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -34,7 +38,7 @@ static void print_help(FILE *f)
 		   "       enrollguard --help | --version\n\n"
 		   "commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f, "\nglobal options:\n"
 		   "  --root DIR  prefix every macOS path (tools, logs, state) with DIR\n"
 		   "  -h, --help  show this help; `enrollguard <command> -h` for a command\n"
@@ -173,7 +177,7 @@ static bool wants_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct eg_global g = { "" };
+	struct eg_global g = { "", argv[0] };
 	const struct eg_cmd *cmd;
 	int i;
 

@@ -279,3 +279,48 @@ void eg_config_release(const struct eg_opt *t, size_t n, void *vals)
 			*FIELD(vals, &t[i], char *) = NULL;
 		}
 }
+
+enum eg_err eg_config_to_plist(const struct eg_opt *t, size_t n,
+			       const void *vals, const bool *include,
+			       struct eg_buf *out)
+{
+	plist_t d = plist_new_dict();
+	char *xml = NULL, text[32];
+	uint32_t len = 0;
+	enum eg_err rc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct eg_opt *o = &t[i];
+		const char *v = (const char *)vals + o->offset;
+
+		if (!include[i] || !strcmp(o->key, "-"))
+			continue;
+		switch (o->type) {
+		case EG_OPT_BOOL:
+			plist_dict_set_item(d, o->key, plist_new_bool(*(const bool *)v));
+			break;
+		case EG_OPT_UINT:
+			plist_dict_set_item(d, o->key, plist_new_uint(*(const uint64_t *)v));
+			break;
+		case EG_OPT_DURATION:
+			eg_format_duration(*(const uint64_t *)v, text, sizeof(text));
+			plist_dict_set_item(d, o->key, plist_new_string(text));
+			break;
+		case EG_OPT_STRING:
+		case EG_OPT_PATH:
+		case EG_OPT_ENUM:
+			if (*(char *const *)v)
+				plist_dict_set_item(d, o->key,
+						    plist_new_string(*(char *const *)v));
+			break;
+		}
+	}
+	plist_to_xml(d, &xml, &len);
+	plist_free(d);
+	if (!xml)
+		return EG_ERR_INVALID;
+	rc = eg_buf_add(out, xml, len);
+	plist_to_xml_free(xml);
+	return rc;
+}

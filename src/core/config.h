@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 
 enum eg_opt_type {
@@ -67,6 +68,16 @@ enum eg_err eg_config_load_plist(const struct eg_opt *t, size_t n,
 				 void *vals, const char *data, size_t len,
 				 const char *path, const bool *set_by_flag,
 				 struct eg_diag *diag);
+
+/*
+ * Append an XML plist of the rows whose include[i] is true (the options
+ * an admin baked into a package) to out, each under its key with its
+ * plist type: durations as strings such as "5s", numbers as integers,
+ * booleans as booleans. Returns EG_OK or EG_ERR_TOO_LARGE.
+ */
+enum eg_err eg_config_to_plist(const struct eg_opt *t, size_t n,
+			       const void *vals, const bool *include,
+			       struct eg_buf *out);
 
 /* Find a row by long name, or NULL. */
 const struct eg_opt *eg_config_find(const struct eg_opt *t, size_t n,

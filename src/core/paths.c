@@ -30,6 +30,13 @@ static const struct {
 	[EG_PATH_LOG_FILE] = { "log file", "/var/log/enrollguard.log" },
 	[EG_PATH_EVENT_LOG] = { "event log", "/var/log/enrollguard.jsonl" },
 	[EG_PATH_STATE_DIR] = { "state directory", "/var/db/enrollguard" },
+	[EG_PATH_PKGBUILD] = { "pkgbuild", "/usr/bin/pkgbuild" },
+	[EG_PATH_PRODUCTBUILD] = { "productbuild", "/usr/bin/productbuild" },
+	[EG_PATH_INSTALLED_BINARY] = { "enrollguard", "/usr/local/sbin/enrollguard" },
+	[EG_PATH_LOCAL_PREFS] = { "preferences",
+		"/Library/Preferences/com.enrollguard.plist" },
+	/* present once Setup Assistant has finished (field-guide.md 8.1) */
+	[EG_PATH_SETUP_DONE] = { ".AppleSetupDone", "/var/db/.AppleSetupDone" },
 };
 
 const char *eg_path_default(enum eg_path p)

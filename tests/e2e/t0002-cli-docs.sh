@@ -20,12 +20,23 @@ done
 for code in 0 1 2 3 4; do
 	check "EXIT STATUS documents $code" grep -q "^\.It $code\$" "$MAN"
 done
-for c in run status; do
+# the SYNOPSIS, flattened: one line per command
+mandoc -Tascii "$MAN" 2>/dev/null | col -b | python3 -c '
+import sys, re
+text = sys.stdin.read()
+syn = text.split("SYNOPSIS", 1)[1].split("DESCRIPTION", 1)[0]
+lines, cur = [], ""
+for l in syn.splitlines():
+    if l.strip().startswith("enrollguard"):
+        if cur: lines.append(cur)
+        cur = l.strip()
+    elif l.strip():
+        cur += " " + l.strip()
+lines.append(cur)
+print("\n".join(re.sub(r"^enrollguard (\[--root DIR\] )?", "", x) for x in lines))' > "$TMP/synopsis"
+for c in install pkg pkgroot run status uninstall; do
 	u=$("$ENROLLGUARD" $c --help | sed -n '1s/^usage: enrollguard \[--root DIR\] //p')
-	# the man page SYNOPSIS line for the command, flattened to text
-	s=$(mandoc -Tascii "$MAN" 2>/dev/null | col -b | grep -m1 "enrollguard \[--root DIR\] $c" |
-		sed 's/^ *enrollguard \[--root DIR\] //')
-	check "$c usage matches the SYNOPSIS ($u)" [ "$u" = "$s" ]
+	check "$c usage is a SYNOPSIS line ($u)" grep -qxF -- "$u" "$TMP/synopsis"
 done
 check "mandoc -Tlint finds nothing in enrollguard.8" sh -c "mandoc -Tlint -Wwarning '$MAN' >&2; [ \$? -eq 0 ]"
 check "mandoc -Tlint finds nothing in enrollguard.conf.5" sh -c "mandoc -Tlint -Wwarning '$SRCDIR/docs/enrollguard.conf.5' >&2; [ \$? -eq 0 ]"

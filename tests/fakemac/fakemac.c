@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct scenario {
@@ -62,7 +63,8 @@ static const char *const tools[] = {
 	"/usr/bin/profiles", "/usr/bin/powermetrics", "/usr/bin/pmset",
 	"/usr/bin/log", "/usr/bin/pgrep", "/usr/bin/sw_vers",
 	"/usr/sbin/system_profiler", "/usr/sbin/sysctl", "/bin/launchctl",
-	"/usr/bin/security", "/usr/libexec/mdmclient", NULL
+	"/usr/bin/security", "/usr/libexec/mdmclient", "/usr/bin/pkgbuild",
+	"/usr/bin/productbuild", NULL
 };
 
 static double now_ms(void)
@@ -646,6 +648,74 @@ static int log_stream(int argc, char **argv)
 	return 0;
 }
 
+/* ---- launchctl, pkgbuild, productbuild ----------------------------------- */
+
+/*
+ * launchctl keeps "loaded" services as files under ROOT/var/fakemac/launchd.
+ * UNVERIFIED: the exact failure texts and codes of bootstrap/bootout are
+ * not in field-guide.md; these are common forms ("Bootstrap failed: 5:
+ * Input/output error" when already loaded, "Boot-out failed: 3: No such
+ * process" when not loaded).
+ */
+static int launchctl(int argc, char **argv)
+{
+	char path[PATH_MAX + 128];
+	const char *label;
+	FILE *f;
+
+	if (argc >= 4 && !strcmp(argv[1], "bootstrap") && !strcmp(argv[2], "system")) {
+		char plist[PATH_MAX + 64];
+
+		/* the daemon's label is its file name without .plist */
+		label = strrchr(argv[3], '/') ? strrchr(argv[3], '/') + 1 : argv[3];
+		snprintf(path, sizeof(path), "%s/var/fakemac/launchd/%.*s", root,
+			 (int)(strlen(label) - (strstr(label, ".plist") ? 6 : 0)), label);
+		snprintf(plist, sizeof(plist), "%s%s", root, argv[3]);
+		if (access(plist, R_OK)) {
+			fprintf(stderr, "Bootstrap failed: 2: No such file or directory\n");
+			return finish(2);
+		}
+		if (access(path, F_OK) == 0) {
+			fprintf(stderr, "Bootstrap failed: 5: Input/output error\n");
+			return finish(5);
+		}
+		snprintf(plist, sizeof(plist), "%s/var/fakemac/launchd", root);
+		mkdir(plist, 0755);
+		f = fopen(path, "w");
+		if (f)
+			fclose(f);
+		return finish(0);
+	}
+	if (argc >= 3 && !strcmp(argv[1], "bootout") && !strncmp(argv[2], "system/", 7)) {
+		snprintf(path, sizeof(path), "%s/var/fakemac/launchd/%s", root, argv[2] + 7);
+		if (unlink(path)) {
+			fprintf(stderr, "Boot-out failed: 3: No such process\n");
+			return finish(3);
+		}
+		return finish(0);
+	}
+	fprintf(stderr, "fakemac: launchctl: unsupported arguments\n");
+	return finish(64);
+}
+
+/* pkgbuild and productbuild: write their output file, say what they did. */
+static int pkgtool(int argc, char **argv)
+{
+	FILE *f;
+
+	if (argc < 2)
+		return finish(64);
+	f = fopen(argv[argc - 1], "w");
+	if (!f) {
+		fprintf(stderr, "%s: cannot write %s\n", tool, argv[argc - 1]);
+		return finish(1);
+	}
+	fprintf(f, "fake %s output\n", tool);
+	fclose(f);
+	printf("%s: Wrote package to %s\n", tool, argv[argc - 1]);
+	return finish(0);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void find_root(const char *argv0)
@@ -678,6 +748,9 @@ int main(int argc, char **argv)
 	if (!strcmp(tool, "system_profiler")) return system_profiler();
 	if (!strcmp(tool, "pgrep")) return pgrep(argc, argv);
 	if (!strcmp(tool, "log")) return log_stream(argc, argv);
+	if (!strcmp(tool, "launchctl")) return launchctl(argc, argv);
+	if (!strcmp(tool, "pkgbuild") || !strcmp(tool, "productbuild"))
+		return pkgtool(argc, argv);
 	fprintf(stderr, "fakemac: %s is not faked yet\n", tool);
 	return finish(64);
 }

@@ -1,0 +1,212 @@
+#include "deploy.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "launchd.h"
+#include "mac.h"
+#include "opts.h"
+#include "usage.h"
+#include "banned.h"
+
+#define DV(f) offsetof(struct deploy_vals, f)
+
+static const struct {
+	unsigned bit;
+	struct eg_opt row;
+} extra_rows[] = {
+	{ DEPLOY_OUT, { "out", "-", EG_OPT_PATH, 0, 0, NULL, NULL, "PATH",
+			"where to write (a directory for pkgroot, FILE.pkg for pkg)", DV(out) } },
+	{ DEPLOY_IDENTIFIER, { "identifier", "-", EG_OPT_STRING, 0, 0,
+			       "com.enrollguard.pkg", NULL, "ID", "package identifier",
+			       DV(identifier) } },
+	{ DEPLOY_VERSION, { "version", "-", EG_OPT_STRING, 0, 0, EG_VERSION, NULL,
+			    "V", "package version", DV(version) } },
+	{ DEPLOY_BINARY, { "binary", "-", EG_OPT_PATH, 0, 0, NULL, NULL, "PATH",
+			   "the enrollguard binary to ship (default: this one)",
+			   DV(binary) } },
+	{ DEPLOY_SIGN, { "sign", "-", EG_OPT_STRING, 0, 0, NULL, NULL, "IDENTITY",
+			 "sign the product archive with this Developer ID Installer identity",
+			 DV(sign) } },
+	{ DEPLOY_KEEP_BINARY, { "keep-binary", "-", EG_OPT_BOOL, 0, 0, "false", NULL,
+				"", "leave /usr/local/sbin/enrollguard in place",
+				DV(keep_binary) } },
+};
+
+int deploy_parse(struct deploy *d, unsigned which, int argc, char **argv,
+		 const char *usage, const char *about)
+{
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	if (which & DEPLOY_RUN_OPTIONS) {
+		/* every run option but --config, which has no key */
+		for (i = 0; i + 1 < run_table_len; i++)
+			d->table[d->n++] = run_table[i];
+	}
+	d->nrun = d->n;
+	for (i = 0; i < sizeof(extra_rows) / sizeof(extra_rows[0]); i++)
+		if (which & extra_rows[i].bit)
+			d->table[d->n++] = extra_rows[i].row;
+	eg_config_defaults(d->table, d->n, &d->v);
+	return opts_parse(d->table, d->n, &d->v, d->set, argc, argv, usage, about);
+}
+
+void deploy_release(struct deploy *d)
+{
+	eg_config_release(d->table, d->n, &d->v);
+}
+
+const char *deploy_binary(struct deploy *d, const struct eg_global *g)
+{
+	static char self[PATH_MAX];
+	ssize_t n;
+
+	if (d->v.binary)
+		return d->v.binary;
+	/* Linux knows; elsewhere argv[0] does when it names a path */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		return self;
+	}
+	if (g->argv0 && g->argv0[0] == '/')
+		return g->argv0;
+	if (g->argv0 && strchr(g->argv0, '/') && getcwd(self, sizeof(self)) &&
+	    strlen(self) + strlen(g->argv0) + 2 < sizeof(self)) {
+		/* realpath() is XSI, not POSIX base: cwd + relative path will do */
+		size_t len = strlen(self);
+
+		snprintf(self + len, sizeof(self) - len, "/%s", g->argv0);
+		return self;
+	}
+	die(EG_EXIT_ENV, "cannot tell where this enrollguard binary is: pass --binary PATH");
+}
+
+static int same_content(const char *path, const char *data, size_t len)
+{
+	struct eg_buf b = EG_BUF_INIT(len + 1);
+	int same;
+
+	same = eg_file_read(path, &b, NULL) == EG_OK && b.len == len &&
+	       !memcmp(b.buf, data, len);
+	eg_buf_release(&b);
+	return same;
+}
+
+int deploy_write(const char *path, const char *data, size_t len, mode_t mode,
+		 bool *changed)
+{
+	struct eg_diag d = EG_DIAG_INIT;
+	char dir[PATH_MAX];
+	char *slash;
+	struct stat st;
+
+	*changed = !same_content(path, data, len);
+	if (!*changed) {
+		/* same bytes: only the mode may need mending */
+		if (stat(path, &st) == 0 && (st.st_mode & 07777) != mode &&
+		    chmod(path, mode))
+			return error("cannot chmod '%s': %s", path, strerror(errno));
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (eg_file_mkdirs(dir, 0755, &d) != EG_OK)
+			return error("%s", d.msg);
+	}
+	if (eg_file_replace(path, data, len, mode, 1, &d) != EG_OK)
+		return error("%s", d.msg);
+	return 0;
+}
+
+int deploy_copy(const char *src, const char *dst, mode_t mode, bool *changed)
+{
+	struct eg_buf b = EG_BUF_INIT(256 * 1024 * 1024);
+	struct eg_diag d = EG_DIAG_INIT;
+	struct stat a, z;
+	int rc;
+
+	if (stat(src, &a) == 0 && stat(dst, &z) == 0 && a.st_dev == z.st_dev &&
+	    a.st_ino == z.st_ino) {
+		*changed = false;   /* installing the installed binary */
+		return 0;
+	}
+	if (eg_file_read(src, &b, &d) != EG_OK)
+		return error("%s", d.msg);
+	rc = deploy_write(dst, b.buf, b.len, mode, changed);
+	eg_buf_release(&b);
+	return rc;
+}
+
+int deploy_daemon_xml(struct eg_buf *out)
+{
+	if (eg_launchd_daemon_xml(EG_INSTALL_BINARY, out) != EG_OK)
+		return error("cannot build the LaunchDaemon plist");
+	return 0;
+}
+
+int deploy_prefs_xml(const struct deploy *d, struct eg_buf *out)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < d->nrun; i++)
+		n += d->set[i];
+	if (eg_config_to_plist(d->table, d->nrun, &d->v, d->set, out) != EG_OK)
+		return error("cannot build the preferences plist");
+	return n;
+}
+
+int deploy_rmtree(const char *path)
+{
+	struct stat st;
+	DIR *dir;
+	struct dirent *e;
+	int rc = 0;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir))) {
+		char sub[PATH_MAX];
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (deploy_rmtree(sub))
+			rc = -1;
+	}
+	closedir(dir);
+	return rmdir(path) || rc ? -1 : 0;
+}
+
+int deploy_launchctl(const struct eg_global *g, const char *const *args,
+		     char *out, size_t outlen)
+{
+	struct eg_child c = EG_CHILD_INIT;
+	struct eg_diag d = EG_DIAG_INIT;
+	int code = -1;
+
+	if (mac_run(g, EG_PATH_LAUNCHCTL, args, 60000, NULL, &c, &d) == EG_OK)
+		code = c.exit_code;
+	else
+		error("%s", d.msg);
+	if (out && outlen)
+		snprintf(out, outlen, "%s%s", c.out.buf, c.err.buf);
+	eg_child_release(&c);
+	return code;
+}

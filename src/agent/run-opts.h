@@ -1,0 +1,46 @@
+/*
+ * run-opts.h: the options of `enrollguard run`, shared with the commands
+ * that bake them into a package or an installation (pkgroot, pkg,
+ * install), so that every key they write is one `run` reads.
+ *
+ * Keep docs/enrollguard.8 (OPTIONS of run), docs/enrollguard.conf.5 and
+ * packaging/com.enrollguard.mobileconfig in step with the table:
+ * tests/e2e/t0002-cli-docs.sh and t8005-profile-keys.sh fail when they
+ * drift.
+ */
+#ifndef EG_RUN_OPTS_H
+#define EG_RUN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct run_opts {
+	char *strategy;
+	uint64_t retries;
+	uint64_t retry_delay;
+	uint64_t cooldown;
+	uint64_t cycles;
+	uint64_t deadline;
+	uint64_t fallback;
+	uint64_t wait_setup;
+	bool no_wait_setup;
+	uint64_t child_timeout;
+	uint64_t thermal_interval;
+	char *launchdaemon;
+	char *log_file;
+	char *event_log;
+	char *state_dir;
+	char *config;
+};
+
+/* More than the rows; sizes the set-by-flag arrays of the commands. */
+#define RUN_OPTS_MAX 32
+
+/* The rows; the last one (--config) has no key and must stay last. */
+extern const struct eg_opt run_table[];
+extern const size_t run_table_len;
+
+#endif
