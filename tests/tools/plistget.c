@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (argc < 3) {
 		walk(root, "");
+		plist_free(root);
 		return 0;
 	}
 	path = strdup(argv[2]);
@@ -98,11 +99,11 @@ int main(int argc, char **argv)
 		n = plist_get_node_type(n) == PLIST_ARRAY ?
 		    plist_array_get_item(n, (uint32_t)strtoul(part, NULL, 10)) :
 		    plist_dict_get_item(n, part);
-	if (!n)
-		return 1;
-	print_value(n);
-	printf("\n");
+	if (n) {
+		print_value(n);
+		printf("\n");
+	}
 	plist_free(root);
 	free(path);
-	return 0;
+	return n ? 0 : 1;
 }
