@@ -44,6 +44,7 @@ struct eg_cmd {
 	int (*exec)(int argc, char **argv, const struct eg_global *g);
 };
 
+extern const struct eg_cmd eg_cmd_cert;
 extern const struct eg_cmd eg_cmd_install;
 extern const struct eg_cmd eg_cmd_pkg;
 extern const struct eg_cmd eg_cmd_pkgroot;

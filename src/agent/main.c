@@ -20,6 +20,7 @@
 #include "banned.h"
 
 static const struct eg_cmd *const commands[] = {
+	&eg_cmd_cert,
 	&eg_cmd_install,
 	&eg_cmd_pkg,
 	&eg_cmd_pkgroot,

@@ -33,7 +33,18 @@ void opts_help(FILE *f, const struct eg_opt *t, size_t n, const char *usage,
 int opts_parse(const struct eg_opt *t, size_t n, void *vals, bool *set_by_flag,
 	       int argc, char **argv, const char *usage, const char *about)
 {
+	return opts_parse_args(t, n, vals, set_by_flag, argc, argv, usage, about,
+			       NULL, 0, NULL);
+}
+
+int opts_parse_args(const struct eg_opt *t, size_t n, void *vals,
+		    bool *set_by_flag, int argc, char **argv, const char *usage,
+		    const char *about, char **args, int maxargs, int *nargs)
+{
 	int i;
+
+	if (nargs)
+		*nargs = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *eq, *val;
@@ -45,8 +56,12 @@ int opts_parse(const struct eg_opt *t, size_t n, void *vals, bool *set_by_flag,
 			opts_help(stdout, t, n, usage, about);
 			return 1;
 		}
-		if (strncmp(a, "--", 2)) {
-			error("unexpected argument '%s'", a);
+		if (strncmp(a, "--", 2) || !strcmp(a, "-")) {
+			if (nargs && *nargs < maxargs) {
+				args[(*nargs)++] = argv[i];
+				continue;
+			}
+			error(nargs ? "too many arguments ('%s')" : "unexpected argument '%s'", a);
 			goto usage;
 		}
 		eq = strchr(a + 2, '=');

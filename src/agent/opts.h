@@ -20,6 +20,14 @@
 int opts_parse(const struct eg_opt *t, size_t n, void *vals, bool *set_by_flag,
 	       int argc, char **argv, const char *usage, const char *about);
 
+/*
+ * The same, collecting arguments that are not options into args (at most
+ * maxargs; more is a usage error) and their number into *nargs.
+ */
+int opts_parse_args(const struct eg_opt *t, size_t n, void *vals,
+		    bool *set_by_flag, int argc, char **argv, const char *usage,
+		    const char *about, char **args, int maxargs, int *nargs);
+
 /* Print the usage line, about text and one line per option. */
 void opts_help(FILE *f, const struct eg_opt *t, size_t n, const char *usage,
 	       const char *about);

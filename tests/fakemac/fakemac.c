@@ -698,6 +698,32 @@ static int launchctl(int argc, char **argv)
 	return finish(64);
 }
 
+/*
+ * security find-certificate -a -p -Z KEYCHAIN: the fake keychain file
+ * holds exactly what the real tool prints for it (field-guide.md 8.1),
+ * written by the test. UNVERIFIED: the text and status for a missing
+ * keychain; this is the common form.
+ */
+static int security_tool(int argc, char **argv)
+{
+	char path[PATH_MAX + 64], buf[65536];
+	size_t n;
+	FILE *f;
+
+	if (argc < 3 || strcmp(argv[1], "find-certificate"))
+		return finish(64);
+	snprintf(path, sizeof(path), "%s%s", root, argv[argc - 1]);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.\n");
+		return finish(44);
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return finish(0);
+}
+
 /* pkgbuild and productbuild: write their output file, say what they did. */
 static int pkgtool(int argc, char **argv)
 {
@@ -749,6 +775,7 @@ int main(int argc, char **argv)
 	if (!strcmp(tool, "pgrep")) return pgrep(argc, argv);
 	if (!strcmp(tool, "log")) return log_stream(argc, argv);
 	if (!strcmp(tool, "launchctl")) return launchctl(argc, argv);
+	if (!strcmp(tool, "security")) return security_tool(argc, argv);
 	if (!strcmp(tool, "pkgbuild") || !strcmp(tool, "productbuild"))
 		return pkgtool(argc, argv);
 	fprintf(stderr, "fakemac: %s is not faked yet\n", tool);
