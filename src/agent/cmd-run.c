@@ -33,6 +33,7 @@
 #include "profiles.h"
 #include "recorder.h"
 #include "run-opts.h"
+#include "sampler.h"
 #include "strategy.h"
 #include "sysinfo.h"
 #include "thermal.h"
@@ -67,8 +68,7 @@ struct run {
 	bool log_running;
 	struct eg_buf logbuf;
 	struct eg_thermal thermal;
-	bool no_smc;
-	bool no_powermetrics;
+	struct sampler sampler;
 	int64_t next_thermal;
 	int64_t mono_start;
 	char why[256];
@@ -80,46 +80,14 @@ struct run {
 /* ---- configuration ---------------------------------------------------- */
 
 /*
- * Apply one preferences plist. A missing file is fine unless the user
- * named it with --config (required). A root process reads no file that
- * others could have written.
- */
-static void load_plist(struct run *r, const char *path, const bool *set_by_flag,
-		       bool required)
-{
-	struct eg_buf b = EG_BUF_INIT(1024 * 1024);
-	struct eg_diag d = EG_DIAG_INIT;
-	enum eg_err rc;
-
-	rc = eg_file_read(path, &b, &d);
-	if (rc == EG_ERR_NOT_FOUND && !required)
-		return;
-	if (rc == EG_ERR_NOT_FOUND)
-		die(EG_EXIT_USAGE, "option '--config': %s", d.msg);
-	if (rc != EG_OK)
-		die(EG_EXIT_USAGE, "%s", d.msg);
-	if (geteuid() == 0 && (rc = eg_file_check_safe(path, 0, &d)) != EG_OK)
-		die(EG_EXIT_USAGE, "refusing configuration: %s", d.msg);
-	rc = eg_config_load_plist(run_table, NOPTS - 1, &r->o, b.buf, b.len, path,
-				  set_by_flag, &d);
-	eg_buf_release(&b);
-	if (rc != EG_OK)
-		die(EG_EXIT_USAGE, "%s", d.msg);
-}
-
-/*
  * Precedence: flags, then managed preferences (an MDM's profile), then
- * the local preferences a package installed, then defaults. Later loads
- * override earlier ones; keys set by a flag are never touched.
+ * the local preferences a package installed, then defaults. The last row
+ * (--config) has no key.
  */
 static int load_config(struct run *r, const bool *set_by_flag)
 {
-	char path[PATH_MAX];
-
-	mac_path(r->g, EG_PATH_LOCAL_PREFS, path, sizeof(path));
-	load_plist(r, path, set_by_flag, false);
-	mac_join(r->g, r->o.config, path, sizeof(path));
-	load_plist(r, path, set_by_flag, set_by_flag[NOPTS - 1]);
+	prefs_load(r->g, run_table, NOPTS - 1, &r->o, set_by_flag, r->o.config,
+		   set_by_flag[NOPTS - 1]);
 	return 0;
 }
 
@@ -268,64 +236,16 @@ static void thermal_json(const struct eg_thermal *t, struct eg_buf *out)
 	eg_jw_end(&w);
 }
 
-/*
- * powermetrics with the smc sampler where it exists (Intel), the thermal
- * sampler alone on Apple Silicon ("unrecognized sampler: smc"), and pmset's
- * thermal warnings on both; whatever fails is left out, never fatal.
- */
-static void sample_powermetrics(struct run *r, struct eg_thermal *t)
-{
-	struct eg_child c = EG_CHILD_INIT;
-	struct eg_diag d = EG_DIAG_INIT;
-	const char *samplers = r->no_smc ? "thermal" : "smc,thermal";
-	enum eg_err rc;
-
-	rc = mac_run(r->g, EG_PATH_POWERMETRICS,
-		     (const char *[]){ "-n", "1", "-i", "200", "--samplers",
-				       samplers, NULL },
-		     r->o.child_timeout, &got_signal, &c, &d);
-	if (rc == EG_ERR_SPAWN) {
-		r->no_powermetrics = true;
-		recorder_emit(&r->rec, "thermal.unavailable", NULL,
-			      "powermetrics cannot run (%s): thermal samples "
-			      "will come from pmset only", d.msg);
-	} else if (rc == EG_OK) {
-		struct eg_buf both = EG_BUF_INIT(256 * 1024);
-
-		(void)(eg_buf_add(&both, c.out.buf, c.out.len) ||
-		       eg_buf_add(&both, c.err.buf, c.err.len));
-		rc = eg_thermal_parse_powermetrics(both.buf, both.len, t, &d);
-		eg_buf_release(&both);
-		if (rc == EG_ERR_NOT_FOUND && !r->no_smc &&
-		    strstr(d.msg, "unrecognized sampler")) {
-			r->no_smc = true;
-			recorder_emit(&r->rec, "thermal.unavailable", NULL,
-				      "powermetrics has no smc sampler (Apple "
-				      "Silicon): no CPU die temperature or fan, "
-				      "thermal pressure only");
-			eg_child_release(&c);
-			sample_powermetrics(r, t);
-			return;
-		}
-	}
-	eg_child_release(&c);
-}
-
 static void sample_thermal(struct run *r)
 {
-	struct eg_thermal t = EG_THERMAL_INIT;
-	struct eg_child c = EG_CHILD_INIT;
-	struct eg_diag d = EG_DIAG_INIT;
+	struct eg_thermal t;
 	struct eg_buf data = EG_BUF_INIT(4096);
 	char text[192];
 
-	if (!r->no_powermetrics)
-		sample_powermetrics(r, &t);
-	if (mac_run(r->g, EG_PATH_PMSET, (const char *[]){ "-g", "therm", NULL },
-		    r->o.child_timeout, &got_signal, &c, &d) == EG_OK &&
-	    c.exit_code == 0)
-		eg_thermal_parse_pmset(c.out.buf, c.out.len, &t);
-	eg_child_release(&c);
+	sampler_thermal(r->g, r->o.child_timeout, &got_signal, &r->sampler, &t);
+	if (r->sampler.missing[0])
+		recorder_emit(&r->rec, "thermal.unavailable", NULL, "%s",
+			      r->sampler.missing);
 	r->thermal = t;
 	eg_thermal_format(&t, text, sizeof(text));
 	snprintf(r->rec.st.thermal, sizeof(r->rec.st.thermal), "%s", text);

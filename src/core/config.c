@@ -231,10 +231,13 @@ enum eg_err eg_config_load_plist(const struct eg_opt *t, size_t n,
 		goto out;
 	}
 	for (i = 0; i < n && rc == EG_OK; i++) {
-		plist_t node = plist_dict_get_item(root, t[i].key);
+		plist_t node = strcmp(t[i].key, "-") ?
+			       plist_dict_get_item(root, t[i].key) : NULL;
 		char what[1200], *text;
 
-		if (!node || (set_by_flag && set_by_flag[i]))
+		/* key "-": a flag-only row, never read from a plist */
+		if (!strcmp(t[i].key, "-") || !node ||
+		    (set_by_flag && set_by_flag[i]))
 			continue;
 		snprintf(what, sizeof(what), "key '%s' in '%s'", t[i].key, path);
 		text = plist_text(&t[i], node);
