@@ -37,6 +37,9 @@ static const struct {
 		"/Library/Preferences/com.enrollguard.plist" },
 	/* present once Setup Assistant has finished (field-guide.md 8.1) */
 	[EG_PATH_SETUP_DONE] = { ".AppleSetupDone", "/var/db/.AppleSetupDone" },
+	/* field-guide.md 1.2: the record the last DEP check cached */
+	[EG_PATH_CLOUD_RECORD] = { "cached activation record",
+		"/private/var/db/ConfigurationProfiles/Settings/.cloudConfigRecordFound" },
 };
 
 const char *eg_path_default(enum eg_path p)

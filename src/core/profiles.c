@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <plist/plist.h>
+
 #include "scan.h"
 #include "banned.h"
 
@@ -309,4 +311,67 @@ enum eg_err eg_profiles_parse_status(const char *buf, size_t len,
 		return eg_diag_set(diag, EG_ERR_INVALID,
 				   "expected 'Enrolled via DEP:' and 'MDM enrollment:' lines");
 	return EG_OK;
+}
+
+static void record_str(plist_t d, const char *key, char *out, size_t n)
+{
+	plist_t v = plist_dict_get_item(d, key);
+	uint64_t len = 0;
+	const char *s;
+
+	if (!v || plist_get_node_type(v) != PLIST_STRING)
+		return;
+	s = plist_get_string_ptr(v, &len);
+	if (s)
+		eg_copy_printable(out, n, s, (size_t)len);
+}
+
+static int record_bool(plist_t d, const char *key)
+{
+	plist_t v = plist_dict_get_item(d, key);
+	uint8_t b = 0;
+	uint64_t u = 0;
+
+	if (!v)
+		return -1;
+	if (plist_get_node_type(v) == PLIST_BOOLEAN) {
+		plist_get_bool_val(v, &b);
+		return b;
+	}
+	if (plist_get_node_type(v) == PLIST_UINT) {
+		plist_get_uint_val(v, &u);
+		return u != 0;
+	}
+	return -1;
+}
+
+enum eg_err eg_profiles_parse_record_plist(const char *buf, size_t len,
+					   struct eg_enroll_config *cfg,
+					   struct eg_diag *diag)
+{
+	plist_t root = NULL;
+	enum eg_err rc = EG_OK;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->is_mandatory = cfg->is_supervised = -1;
+	cfg->is_mdm_unremovable = cfg->await_configured = -1;
+	if (len >= 8 && len < 0x7fffffff)
+		plist_from_memory(buf, (uint32_t)len, &root);
+	if (!root || plist_get_node_type(root) != PLIST_DICT) {
+		rc = eg_diag_set(diag, EG_ERR_INVALID, "not a property list dictionary");
+	} else if (plist_dict_get_item(root, "CloudConfigFetchError")) {
+		rc = eg_diag_set(diag, EG_ERR_NOT_FOUND,
+				 "the cached record is a CloudConfigFetchError (no valid record)");
+	} else {
+		record_str(root, "ConfigurationURL", cfg->mdm_url, sizeof(cfg->mdm_url));
+		record_str(root, "OrganizationName", cfg->org_name, sizeof(cfg->org_name));
+		record_str(root, "OrganizationEmail", cfg->org_email, sizeof(cfg->org_email));
+		cfg->is_mandatory = record_bool(root, "IsMandatory");
+		cfg->is_supervised = record_bool(root, "IsSupervised");
+		cfg->is_mdm_unremovable = record_bool(root, "IsMDMUnremovable");
+		cfg->await_configured = record_bool(root, "AwaitDeviceConfigured");
+	}
+	if (root)
+		plist_free(root);
+	return rc;
 }

@@ -84,6 +84,19 @@ enum eg_err eg_profiles_parse_status(const char *buf, size_t len,
 				     struct eg_diag *diag);
 
 /*
+ * Read the activation record that macOS caches after a DEP check,
+ * /private/var/db/ConfigurationProfiles/Settings/.cloudConfigRecordFound
+ * (field-guide.md 1.2, VERIFIED as a file; its keys are taken to be the
+ * record's, as `profiles show` prints them). Reading it costs nothing,
+ * where `profiles show` is rate limited since 12.3. Returns EG_OK,
+ * EG_ERR_NOT_FOUND when the plist holds CloudConfigFetchError (no valid
+ * record, e.g. a VM), or EG_ERR_INVALID when it is not a plist dictionary.
+ */
+enum eg_err eg_profiles_parse_record_plist(const char *buf, size_t len,
+					   struct eg_enroll_config *cfg,  /* OUT */
+					   struct eg_diag *diag);
+
+/*
  * The meaning of a cloud-configuration error code from
  * MCCloudConfigurationErrorDomain (field-guide.md 2.1), or NULL when the
  * code is not in the table.

@@ -126,6 +126,25 @@ static void test_profiles_status_lines(void **state)
 			 EG_ERR_INVALID);
 }
 
+static void test_cached_record_plist(void **state)
+{
+	struct eg_enroll_config c;
+	struct eg_diag d = EG_DIAG_INIT;
+
+	(void)state;
+	assert_int_equal(eg_profiles_parse_record_plist(S(
+		"<plist version=\"1.0\"><dict><key>ConfigurationURL</key><string>https://x.jamfcloud.com/cloudenroll</string>"
+		"<key>OrganizationName</key><string>Org</string><key>IsMandatory</key><true/></dict></plist>"), &c, &d), EG_OK);
+	assert_string_equal(c.mdm_url, "https://x.jamfcloud.com/cloudenroll");
+	assert_int_equal(c.is_mandatory, 1);
+	assert_int_equal(c.is_supervised, -1);
+	/* 1.2: an invalid serial (a VM) caches CloudConfigFetchError */
+	assert_int_equal(eg_profiles_parse_record_plist(S(
+		"<plist version=\"1.0\"><dict><key>CloudConfigFetchError</key><dict><key>__Error__</key><string>x</string></dict></dict></plist>"), &c, &d),
+		EG_ERR_NOT_FOUND);
+	assert_int_equal(eg_profiles_parse_record_plist(S("garbage!"), &c, &d), EG_ERR_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_profiles_show_reads_the_record),
 		cmocka_unit_test(test_profiles_show_errors_are_not_records),
 		cmocka_unit_test(test_profiles_status_lines),
+		cmocka_unit_test(test_cached_record_plist),
 	};
 	RUN(tests);
 }
