@@ -840,9 +840,9 @@ static int open_records(struct run *r, struct eg_lock *lock, struct eg_runstate 
 		    (long)holder);
 	if (rc != EG_OK)
 		die(EG_EXIT_ENV, "%s", d.msg);
-	if (recorder_open(&r->rec, log, jsonl, dir, &d) != EG_OK)
+	if (recorder_open(&r->rec, log, jsonl, dir, "state", &d) != EG_OK)
 		die(EG_EXIT_ENV, "%s", d.msg);
-	rc = recorder_load_state(dir, prev, &d);
+	rc = recorder_load_state(dir, "state", prev, &d);
 	if (rc != EG_OK && rc != EG_ERR_NOT_FOUND)
 		warning("starting a new run: %s", d.msg);
 	*resume = rc == EG_OK && !eg_runstate_finished(prev);

@@ -193,7 +193,7 @@ static int follow(const struct eg_global *g, const char *dir,
 		}
 		if (fflush(stdout))
 			return EG_EXIT_ENV;
-		done = recorder_load_state(dir, st, &d) == EG_OK &&
+		done = recorder_load_state(dir, "state", st, &d) == EG_OK &&
 		       eg_runstate_finished(st);
 		if (done) {
 			while (fd >= 0 && (n = pread(fd, chunk, sizeof(chunk), pos)) > 0) {
@@ -226,7 +226,7 @@ static int cmd_status_exec(int argc, char **argv, const struct eg_global *g)
 		       status_about))
 		goto out;
 	mac_join(g, o.state_dir, dir, sizeof(dir));
-	rc = recorder_load_state(dir, &st, &d);
+	rc = recorder_load_state(dir, "state", &st, &d);
 	if (rc == EG_ERR_NOT_FOUND) {
 		error("no enrollguard run has recorded state in '%s' yet", dir);
 		ret = EG_EXIT_ENV;

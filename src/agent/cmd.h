@@ -24,6 +24,7 @@ enum eg_exit {
 	EG_EXIT_USAGE = 2,      /* bad flags or configuration values */
 	EG_EXIT_ENV = 3,        /* unwritable log, missing state... */
 	EG_EXIT_RUNNING = 4,    /* another instance holds the lock */
+	EG_EXIT_WOULD_403 = 5,  /* renew stopped: the MDM would answer 403 */
 };
 
 enum eg_cmd_flags {
@@ -48,6 +49,7 @@ extern const struct eg_cmd eg_cmd_cert;
 extern const struct eg_cmd eg_cmd_install;
 extern const struct eg_cmd eg_cmd_pkg;
 extern const struct eg_cmd eg_cmd_pkgroot;
+extern const struct eg_cmd eg_cmd_renew;
 extern const struct eg_cmd eg_cmd_run;
 extern const struct eg_cmd eg_cmd_status;
 extern const struct eg_cmd eg_cmd_uninstall;

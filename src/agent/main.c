@@ -24,6 +24,7 @@ static const struct eg_cmd *const commands[] = {
 	&eg_cmd_install,
 	&eg_cmd_pkg,
 	&eg_cmd_pkgroot,
+	&eg_cmd_renew,
 	&eg_cmd_run,
 	&eg_cmd_status,
 	&eg_cmd_uninstall,
@@ -45,7 +46,7 @@ static void print_help(FILE *f)
 		   "  -h, --help  show this help; `enrollguard <command> -h` for a command\n"
 		   "  --version   print the version\n\n"
 		   "exit status: 0 ok, 1 gave up, 2 usage or configuration, 3 environment,\n"
-		   "4 already running; see enrollguard(8)\n");
+		   "4 already running, 5 renew stopped before a 403; see enrollguard(8)\n");
 }
 
 /* Levenshtein distance, small strings only. */

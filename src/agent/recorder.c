@@ -11,23 +11,24 @@
 #include "usage.h"
 #include "banned.h"
 
-static enum eg_err state_path(const char *dir, char *out, size_t n)
+static enum eg_err state_path(const char *dir, const char *name, char *out,
+			      size_t n)
 {
-	int k = snprintf(out, n, "%s/state", dir);
+	int k = snprintf(out, n, "%s/%s", dir, name);
 
 	return (k < 0 || (size_t)k >= n) ? EG_ERR_TOO_LARGE : EG_OK;
 }
 
 enum eg_err recorder_open(struct recorder *r, const char *human_log,
 			  const char *json_log, const char *state_dir,
-			  struct eg_diag *diag)
+			  const char *state_name, struct eg_diag *diag)
 {
 	enum eg_err rc;
 
 	rc = eg_file_mkdirs(state_dir, 0755, diag);
 	if (rc != EG_OK)
 		return rc;
-	if (state_path(state_dir, r->state_path, sizeof(r->state_path)) != EG_OK)
+	if (state_path(state_dir, state_name, r->state_path, sizeof(r->state_path)) != EG_OK)
 		return eg_diag_set(diag, EG_ERR_IO, "state directory path too long");
 	r->human_fd = eg_file_open_append(human_log, 0644, diag);
 	if (r->human_fd < 0)
@@ -115,14 +116,14 @@ void recorder_close(struct recorder *r)
 	r->human_fd = r->json_fd = -1;
 }
 
-enum eg_err recorder_load_state(const char *state_dir, struct eg_runstate *st,
-				struct eg_diag *diag)
+enum eg_err recorder_load_state(const char *state_dir, const char *state_name,
+				struct eg_runstate *st, struct eg_diag *diag)
 {
 	struct eg_buf b = EG_BUF_INIT(64 * 1024);
 	char path[PATH_MAX];
 	enum eg_err rc;
 
-	if (state_path(state_dir, path, sizeof(path)) != EG_OK)
+	if (state_path(state_dir, state_name, path, sizeof(path)) != EG_OK)
 		return eg_diag_set(diag, EG_ERR_IO, "state directory path too long");
 	rc = eg_file_read(path, &b, diag);
 	if (rc == EG_OK) {

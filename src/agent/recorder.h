@@ -35,11 +35,12 @@ struct recorder {
 
 /*
  * Open (create, mode 0644, no symlinks) both logs and make the state
- * directory (0755). Returns EG_OK or EG_ERR_IO with diag naming the file.
+ * directory (0755); the state goes to state_dir/state_name ("state" for
+ * run, "renew-state" for renew). Returns EG_OK or EG_ERR_IO with diag naming the file.
  */
 enum eg_err recorder_open(struct recorder *r, const char *human_log,
 			  const char *json_log, const char *state_dir,
-			  struct eg_diag *diag);
+			  const char *state_name, struct eg_diag *diag);
 
 /* Record one event; text is printf-style. data_json may be NULL. */
 void recorder_emit(struct recorder *r, const char *type, const char *data_json,
@@ -54,7 +55,7 @@ void recorder_close(struct recorder *r);
  * Read the state file of state_dir into st. Returns EG_OK,
  * EG_ERR_NOT_FOUND, or EG_ERR_INVALID/EG_ERR_IO with diag.
  */
-enum eg_err recorder_load_state(const char *state_dir, struct eg_runstate *st,
-				struct eg_diag *diag);
+enum eg_err recorder_load_state(const char *state_dir, const char *state_name,
+				struct eg_runstate *st, struct eg_diag *diag);
 
 #endif

@@ -4,7 +4,8 @@
 . "$SRCDIR/tests/e2e/lib.sh"
 MAN=$SRCDIR/docs/enrollguard.8
 
-"$ENROLLGUARD" run --help > "$TMP/run"
+# every option of run and renew, and every key either reads
+{ "$ENROLLGUARD" run --help; "$ENROLLGUARD" renew --help; } > "$TMP/run"
 opts=$(sed -n 's/^  --\([a-z-]*\).*/\1/p' "$TMP/run" | sort -u)
 keys=$(sed -n 's/^ *\[\([A-Za-z]*\)\].*/\1/p' "$TMP/run" | sort -u)
 for o in $opts; do
@@ -34,7 +35,7 @@ for l in syn.splitlines():
         cur += " " + l.strip()
 lines.append(cur)
 print("\n".join(re.sub(r"^enrollguard (\[--root DIR\] )?", "", x) for x in lines))' > "$TMP/synopsis"
-for c in cert install pkg pkgroot run status uninstall; do
+for c in cert install pkg pkgroot renew run status uninstall; do
 	u=$("$ENROLLGUARD" $c --help | sed -n '1s/^usage: enrollguard \[--root DIR\] //p')
 	check "$c usage is a SYNOPSIS line ($u)" grep -qxF -- "$u" "$TMP/synopsis"
 done

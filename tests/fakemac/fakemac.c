@@ -52,6 +52,7 @@ struct scenario {
 	char show[32];
 	char org[128];
 	char mdm_url[256];
+	char reenroll[16];       /* after renew: enroll, 403 or silent */
 };
 
 static char root[PATH_MAX];
@@ -147,6 +148,7 @@ static void load_scenario(void)
 	set_str(sc.show, sizeof(sc.show), "config");
 	set_str(sc.org, sizeof(sc.org), "Example Org");
 	set_str(sc.mdm_url, sizeof(sc.mdm_url), "https://mdm.example.com/cloudenroll");
+	set_str(sc.reenroll, sizeof(sc.reenroll), "silent");
 
 	snprintf(path, sizeof(path), "%s/etc/fakemac/scenario", root);
 	f = fopen(path, "r");
@@ -193,6 +195,7 @@ static void load_scenario(void)
 		else if (!strcmp(k, "show")) set_str(sc.show, sizeof(sc.show), v);
 		else if (!strcmp(k, "org")) set_str(sc.org, sizeof(sc.org), v);
 		else if (!strcmp(k, "mdm_url")) set_str(sc.mdm_url, sizeof(sc.mdm_url), v);
+		else if (!strcmp(k, "reenroll")) set_str(sc.reenroll, sizeof(sc.reenroll), v);
 		else fail("%s: unknown key '%s'", path, k);
 	}
 	fclose(f);
@@ -367,14 +370,38 @@ static void print_config(void)
 	       "}\n", sc.mdm_url, sc.org);
 }
 
+static int marker(const char *name)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/var/fakemac/%s", root, name);
+	return access(path, F_OK) == 0;
+}
+
+static void set_marker(const char *name)
+{
+	char path[PATH_MAX + 64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/var/fakemac/%s", root, name);
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+}
+
 static int profiles(int argc, char **argv)
 {
 	double t = story_now(), u = ucrt_at();
 	int have_ucrt = u >= 0 && t >= u;
 
 	if (argc >= 4 && !strcmp(argv[1], "renew") && !strcmp(argv[3], "enrollment")) {
+		int code;
+
 		sleep_until(t + sc.renew_takes);
-		return finish(act(have_ucrt ? sc.renew_after : sc.renew_before, 0));
+		code = act(have_ucrt ? sc.renew_after : sc.renew_before, 0);
+		if (code == 0)
+			set_marker("renewed");
+		return finish(code);
 	}
 	if (argc >= 4 && !strcmp(argv[1], "show") && !strcmp(argv[3], "enrollment")) {
 		if (!have_ucrt) {
@@ -400,8 +427,12 @@ static int profiles(int argc, char **argv)
 		return finish(0);
 	}
 	if (argc >= 4 && !strcmp(argv[1], "status") && !strcmp(argv[3], "enrollment")) {
-		/* VERIFIED, 1.1 */
-		printf("Enrolled via DEP: No\nMDM enrollment: No\n");
+		/* VERIFIED, 1.1 (the DEP line INFERRED from the two samples) */
+		if (marker("enrolled"))
+			printf("Enrolled via DEP: Yes\nMDM enrollment: Yes (User Approved)\n"
+			       "MDM server: %s\n", sc.mdm_url);
+		else
+			printf("Enrolled via DEP: No\nMDM enrollment: No\n");
 		return finish(0);
 	}
 	fprintf(stderr, "fakemac: profiles: unsupported arguments\n");
@@ -643,6 +674,15 @@ static int log_stream(int argc, char **argv)
 				record(99, "0x2f3a", "mobileactivationd: Successfully performed UCRT OOB.");
 		}
 	}
+	/* a re-enrollment: what the Mac logs once profiles renew succeeded */
+	while (!marker("renewed"))
+		sleep_until(story_now() + 0.1 * sc.speed);
+	sleep_until(story_now() + 1);
+	if (!strcmp(sc.reenroll, "403"))
+		/* addendum: OBSERVED ONCE with 500 (micromdm 854); 403 INFERRED */
+		record(2611, "0x540", "mdmclient: [com.apple.ManagedClient:MDMDaemon] CloudConfig: Error returning activation profile. Error = 403; Datasize = 0");
+	else if (!strcmp(sc.reenroll, "enroll"))
+		set_marker("enrolled");
 	log_call(0);
 	hang(0);
 	return 0;
