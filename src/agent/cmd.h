@@ -47,6 +47,7 @@ struct eg_cmd {
 
 extern const struct eg_cmd eg_cmd_cert;
 extern const struct eg_cmd eg_cmd_check;
+extern const struct eg_cmd eg_cmd_explain;
 extern const struct eg_cmd eg_cmd_install;
 extern const struct eg_cmd eg_cmd_pkg;
 extern const struct eg_cmd eg_cmd_pkgroot;

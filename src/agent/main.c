@@ -22,6 +22,7 @@
 static const struct eg_cmd *const commands[] = {
 	&eg_cmd_cert,
 	&eg_cmd_check,
+	&eg_cmd_explain,
 	&eg_cmd_install,
 	&eg_cmd_pkg,
 	&eg_cmd_pkgroot,

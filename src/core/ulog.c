@@ -184,6 +184,85 @@ static bool parse_console(struct eg_scan *s, struct eg_ulog_rec *rec)
 	return true;
 }
 
+/* "process[pid:tid]" or "process[pid]": the name may hold spaces. */
+static bool scan_proc_pid(struct eg_scan *s, struct eg_ulog_rec *rec)
+{
+	struct eg_str rest = { s->p, (size_t)(s->end - s->p) };
+	const char *lb = eg_str_find(rest, "["), *rb;
+	struct eg_scan t;
+	uint64_t pid, tid;
+
+	if (!lb || lb == s->p)
+		return false;
+	eg_scan_init(&t, lb + 1, (size_t)(s->end - lb - 1));
+	if (eg_scan_uint(&t, &pid, 99999999))
+		return false;
+	if (!eg_scan_ch(&t, ':') && eg_scan_hex(&t, &tid, UINT64_MAX))
+		return false;
+	if (eg_scan_ch(&t, ']'))
+		return false;
+	rb = t.p;
+	rec->process.p = s->p;
+	rec->process.len = (size_t)(lb - s->p);
+	rec->pid = (long)pid;
+	s->p = rb;
+	return true;
+}
+
+/*
+ * Compact style. Example line (field-guide.md 5.3, VERIFIED):
+ * 2022-11-14 13:21:15.341 Df My App[59972:780a15] (libffi.dylib) Hello World!
+ * The timestamp has no UTC offset: has_offset stays false.
+ */
+static bool parse_compact(struct eg_scan *s, struct eg_ulog_rec *rec)
+{
+	static const char *const types[] = { "Df", "I ", "Db", "E ", "F ", "A ", NULL };
+	int i;
+
+	if (eg_scan_ch(s, ' '))
+		return false;
+	for (i = 0; types[i]; i++)
+		if (!eg_scan_lit(s, types[i]))
+			break;
+	if (!types[i] || eg_scan_ch(s, ' ') || !scan_proc_pid(s, rec))
+		return false;
+	rec->style = EG_ULOG_COMPACT;
+	(void)eg_scan_ch(s, ' ');
+	if (s->p < s->end && *s->p == '(') {
+		struct eg_str lib;
+
+		if (!eg_scan_ch(s, '(') && !eg_scan_until(s, ')', &lib, 256))
+			s->p++, (void)eg_scan_ch(s, ' ');
+	}
+	scan_subsys(s, rec);
+	eg_scan_rest(s, &rec->message);
+	return true;
+}
+
+/*
+ * Syslog style. Example line (field-guide.md 5.4, VERIFIED):
+ * 2023-09-27 22:55:39.622369+0200  localhost legacyScreenSaver[41737]: (ScreenSaverExample) hello
+ */
+static bool parse_syslog(struct eg_scan *s, struct eg_ulog_rec *rec)
+{
+	struct eg_str host;
+
+	if (eg_scan_lit(s, "  ") || eg_scan_word(s, &host, 255) ||
+	    eg_scan_ch(s, ' ') || !scan_proc_pid(s, rec) || eg_scan_ch(s, ':'))
+		return false;
+	rec->style = EG_ULOG_SYSLOG;
+	(void)eg_scan_ch(s, ' ');
+	if (s->p < s->end && *s->p == '(') {
+		struct eg_str lib;
+
+		if (!eg_scan_ch(s, '(') && !eg_scan_until(s, ')', &lib, 256))
+			s->p++, (void)eg_scan_ch(s, ' ');
+	}
+	scan_subsys(s, rec);
+	eg_scan_rest(s, &rec->message);
+	return true;
+}
+
 bool eg_ulog_parse_line(struct eg_str line, struct eg_ulog_rec *rec)
 {
 	struct eg_scan s;
@@ -199,6 +278,19 @@ bool eg_ulog_parse_line(struct eg_str line, struct eg_ulog_rec *rec)
 		if (parse_default(&t, rec))
 			return true;
 	}
+	{
+		struct eg_scan t = s;
+
+		if (parse_syslog(&t, rec))
+			return true;
+		t = s;
+		memset(&rec->process, 0, sizeof(rec->process));
+		if (!rec->has_offset && parse_compact(&t, rec))
+			return true;
+	}
 	memset(&rec->process, 0, sizeof(rec->process));
+	memset(&rec->subsystem, 0, sizeof(rec->subsystem));
+	memset(&rec->category, 0, sizeof(rec->category));
+	rec->pid = 0;
 	return parse_console(&s, rec);
 }

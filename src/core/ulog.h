@@ -2,9 +2,9 @@
  * ulog.h: one record line of the unified log, as `log show` / `log stream`
  * print it (field-guide.md section 5).
  *
- * Styles handled here: default (5.2) and the Console.app copy (5.7).
- * NEEDSWORK: compact, syslog, json and ndjson belong to `explain`
- * (issue 3) and will be added beside these.
+ * Styles handled here: default (5.2), compact (5.3), syslog (5.4) and the
+ * Console.app copy (5.7). NEEDSWORK: the json and ndjson styles (5.5,
+ * 5.6) are objects, not lines; explain reads them elsewhere.
  *
  * A message may span several lines; eg_ulog_parse_line() recognises only
  * the first line of a record and returns false for continuation lines,
@@ -21,6 +21,8 @@
 enum eg_ulog_style {
 	EG_ULOG_DEFAULT = 0,
 	EG_ULOG_CONSOLE = 1,
+	EG_ULOG_COMPACT = 2,
+	EG_ULOG_SYSLOG = 3,
 };
 
 struct eg_ulog_rec {

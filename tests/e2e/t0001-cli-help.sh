@@ -8,7 +8,7 @@ check "--help exits 0" exits_with 0
 check "--help lists run" has "$TMP/help" "  run "
 check "--help lists status" has "$TMP/help" "  status "
 check "--help documents exit codes" has "$TMP/help" "4 already running"
-for c in cert check install pkg pkgroot renew run status uninstall; do
+for c in cert check explain install pkg pkgroot renew run status uninstall; do
 	"$ENROLLGUARD" $c --help >"$TMP/h-$c" 2>&1; rc=$?
 	check "$c --help exits 0" exits_with 0
 	check "$c --help shows its usage" has "$TMP/h-$c" "usage: enrollguard \[--root DIR\] $c"

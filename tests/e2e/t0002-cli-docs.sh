@@ -35,7 +35,7 @@ for l in syn.splitlines():
         cur += " " + l.strip()
 lines.append(cur)
 print("\n".join(re.sub(r"^enrollguard (\[--root DIR\] )?", "", x) for x in lines))' > "$TMP/synopsis"
-for c in cert check install pkg pkgroot renew run status uninstall; do
+for c in cert check explain install pkg pkgroot renew run status uninstall; do
 	u=$("$ENROLLGUARD" $c --help | sed -n '1s/^usage: enrollguard \[--root DIR\] //p')
 	check "$c usage is a SYNOPSIS line ($u)" grep -qxF -- "$u" "$TMP/synopsis"
 done

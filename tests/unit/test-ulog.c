@@ -65,6 +65,37 @@ static void test_headers_and_continuations_are_not_records(void **state)
 	assert_false(eg_ulog_parse_line(eg_str_from(""), &r));
 }
 
+static void test_compact_and_syslog_styles(void **state)
+{
+	struct eg_ulog_rec r;
+
+	(void)state;
+	/* 5.3 (VERIFIED, beeware/briefcase tests) */
+	assert_true(eg_ulog_parse_line(eg_str_from("2022-11-14 13:21:15.341 Df My App[59972:780a15] (libffi.dylib) Hello World!"), &r));
+	assert_int_equal(r.style, EG_ULOG_COMPACT);
+	assert_true(eg_str_eq(r.process, "My App"));
+	assert_int_equal(r.pid, 59972);
+	assert_false(r.has_offset);
+	assert_true(eg_str_eq(r.message, "Hello World!"));
+	/* 5.8 (INFERRED from the format rules) */
+	assert_true(eg_ulog_parse_line(eg_str_from("2020-08-06 09:58:35.445 Df teslad[412:2f3a] [com.apple.CloudConfigurationDaemon:Default] Retrying the request"), &r));
+	assert_true(eg_str_eq(r.subsystem, "com.apple.CloudConfigurationDaemon"));
+	assert_true(eg_str_eq(r.message, "Retrying the request"));
+	/* 5.4 (VERIFIED, HackTricks and Microsoft's Intune doc) */
+	assert_true(eg_ulog_parse_line(eg_str_from("2023-09-27 22:55:39.622369+0200  localhost legacyScreenSaver[41737]: (ScreenSaverExample) hello_screensaver void custom(int, const char **)"), &r));
+	assert_int_equal(r.style, EG_ULOG_SYSLOG);
+	assert_true(eg_str_eq(r.process, "legacyScreenSaver"));
+	assert_int_equal(r.pid, 41737);
+	assert_true(r.has_offset);
+	assert_true(eg_str_starts(r.message, "hello_screensaver"));
+	assert_true(eg_ulog_parse_line(eg_str_from("2020-08-06 09:58:35.445081-0700  localhost teslad[412]: [com.apple.CloudConfigurationDaemon:Default] Retrying the request"), &r));
+	assert_true(eg_str_eq(r.category, "Default"));
+	assert_true(eg_str_eq(r.message, "Retrying the request"));
+	/* a Console line is still a Console line */
+	assert_true(eg_ulog_parse_line(eg_str_from("2020-08-06 10:03:07.621823 -0700 mobileactivationd <Unknown> Performing UCRT OOB."), &r));
+	assert_int_equal(r.style, EG_ULOG_CONSOLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -72,6 +103,7 @@ int main(void)
 		cmocka_unit_test(test_default_style_with_library),
 		cmocka_unit_test(test_console_copy_with_space_before_offset),
 		cmocka_unit_test(test_headers_and_continuations_are_not_records),
+		cmocka_unit_test(test_compact_and_syslog_styles),
 	};
 	RUN(tests);
 }

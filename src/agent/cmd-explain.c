@@ -1,0 +1,453 @@
+/*
+ * cmd-explain.c: `enrollguard explain`: read logs, print a timeline of
+ * what matters to an enrollment and the causes, with the next step.
+ *
+ * Inputs stream line by line through a capped reader (memory does not
+ * grow with the input); the style is detected per input: log show's
+ * default, compact and syslog styles, Console.app copies, and ndjson or
+ * json objects (fields read by key, whatever their order).
+ * NEEDSWORK (issue 3): gzip input, the agent's own logs, Jamf Pro server
+ * logs, --serial, setup.* findings, the grep benchmark.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "cmd.h"
+#include "diagnose.h"
+#include "json.h"
+#include "mac.h"
+#include "opts.h"
+#include "scan.h"
+#include "timefmt.h"
+#include "ulog.h"
+#include "usage.h"
+#include "banned.h"
+
+struct explain_opts {
+	bool json;
+	char *since;
+	char *until;
+};
+
+static const struct eg_opt explain_table[] = {
+	{ "json", "-", EG_OPT_BOOL, 0, 0, "false", NULL, "", "print JSON",
+	  offsetof(struct explain_opts, json) },
+	{ "since", "-", EG_OPT_STRING, 0, 0, NULL, NULL, "TIME",
+	  "ignore records before TIME (yyyy-mm-dd hh:mm:ss[+zzzz], UTC without)",
+	  offsetof(struct explain_opts, since) },
+	{ "until", "-", EG_OPT_STRING, 0, 0, NULL, NULL, "TIME",
+	  "ignore records after TIME", offsetof(struct explain_opts, until) },
+};
+
+#define NOPTS (sizeof(explain_table) / sizeof(explain_table[0]))
+#define MAXIN 64
+#define LINE_MAX_BYTES (256 * 1024)
+
+static const char explain_usage[] = "explain [--json] [--since TIME] [--until TIME] [FILE ... | -]";
+static const char explain_about[] =
+	"Read log show exports (any text style, json, ndjson) or Console copies and\n"
+	"print a timeline of the enrollment and its causes as findings.";
+
+struct input {
+	const char *name;
+	char error[256];
+	unsigned long lines, long_lines;
+	unsigned long styles[4];     /* records per eg_ulog_style */
+	unsigned long json_records;
+};
+
+struct window {
+	int64_t since, until;        /* 0: open */
+};
+
+static int parse_time(const char *text, int64_t *ms)
+{
+	struct eg_scan s;
+	bool off;
+
+	eg_scan_init(&s, text, strlen(text));
+	if (eg_scan_log_time(&s, ms, &off) || !eg_scan_eof(&s))
+		return -1;
+	return 0;
+}
+
+/* A JSON string value after "key" (with " : " or ":"), unescaped enough. */
+static bool json_field(struct eg_str line, const char *key, char *out, size_t n)
+{
+	char pat[64];
+	const char *q, *end = line.p + line.len;
+	size_t o = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\"", key);
+	q = eg_str_find(line, pat);
+	if (!q)
+		return false;
+	q += strlen(pat);
+	while (q < end && (*q == ' ' || *q == ':'))
+		q++;
+	if (q >= end || *q != '"')
+		return false;
+	for (q++; q < end && *q != '"' && o + 1 < n; q++) {
+		if (*q == '\\' && q + 1 < end) {
+			q++;
+			out[o++] = *q == 'n' ? ' ' : *q == 't' ? ' ' : *q;
+			continue;
+		}
+		out[o++] = *q;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+struct jrec {
+	char ts[64], msg[8192], proc[256];
+	bool have_msg;
+};
+
+static void emit_json(struct eg_diagnosis *d, struct jrec *j, const struct window *w,
+		      struct input *in)
+{
+	struct eg_scan s;
+	int64_t ts = 0;
+	bool off;
+	const char *base = strrchr(j->proc, '/');
+
+	if (!j->have_msg)
+		return;
+	eg_scan_init(&s, j->ts, strlen(j->ts));
+	if (eg_scan_log_time(&s, &ts, &off))
+		ts = 0;
+	if (!(ts && ((w->since && ts < w->since) || (w->until && ts > w->until)))) {
+		eg_diagnose_record(d, ts, eg_str_from(base ? base + 1 : j->proc),
+				   eg_str_from(j->msg));
+		in->json_records++;
+	}
+	memset(j, 0, sizeof(*j));
+}
+
+/*
+ * json style (5.5): pretty objects in an array, a field per line; ndjson
+ * (5.6): one object per line. Either way fields are read by key.
+ */
+static bool json_line(struct eg_diagnosis *d, struct jrec *j, struct eg_str line,
+		      const struct window *w, struct input *in)
+{
+	struct eg_str t = eg_str_trim(line);
+	char buf[8192];
+
+	/*
+	 * JSON's own shape only: dasd's policy lines ("{name: ...}}") are
+	 * brace-wrapped too, and belong to the text styles.
+	 */
+	if (!eg_str_starts(t, "{\"") && !eg_str_starts(t, "\"") &&
+	    !eg_str_eq(t, "{") && !eg_str_eq(t, "[{") && !eg_str_eq(t, "[") &&
+	    !eg_str_eq(t, "}") && !eg_str_eq(t, "},") && !eg_str_eq(t, "}]") &&
+	    !eg_str_eq(t, "]"))
+		return false;
+	if (json_field(t, "eventMessage", buf, sizeof(buf))) {
+		snprintf(j->msg, sizeof(j->msg), "%s", buf);
+		j->have_msg = true;
+	}
+	if (json_field(t, "timestamp", buf, sizeof(buf)))
+		snprintf(j->ts, sizeof(j->ts), "%s", buf);
+	if (json_field(t, "processImagePath", buf, sizeof(buf)))
+		snprintf(j->proc, sizeof(j->proc), "%s", buf);
+	/* an ndjson line, or the end of a top-level pretty object */
+	if ((eg_str_starts(t, "{") && t.len > 1 && t.p[t.len - 1] == '}') ||
+	    ((eg_str_eq(t, "}") || eg_str_eq(t, "},") || eg_str_eq(t, "}]")) &&
+	     line.len - t.len <= 2)) {
+		emit_json(d, j, w, in);
+		return true;
+	}
+	return true;
+}
+
+struct reader {
+	int fd;
+	struct eg_buf buf;
+	bool eof;
+};
+
+/* The next line (without newline) into *line; long lines are cut. */
+static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
+{
+	for (;;) {
+		const char *nl = memchr(r->buf.buf, '\n', r->buf.len);
+		char chunk[65536];
+		ssize_t n;
+
+		if (nl || (r->eof && r->buf.len)) {
+			line->p = r->buf.buf;
+			line->len = nl ? (size_t)(nl - r->buf.buf) : r->buf.len;
+			if (line->len && line->p[line->len - 1] == '\r')
+				line->len--;
+			return true;
+		}
+		if (r->eof)
+			return false;
+		if (r->buf.len >= LINE_MAX_BYTES) {
+			in->long_lines++;
+			eg_buf_reset(&r->buf);   /* a line past the cap: dropped */
+		}
+		n = read(r->fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				snprintf(in->error, sizeof(in->error), "cannot read '%s': %s",
+					 in->name, strerror(errno));
+			r->eof = true;
+			continue;
+		}
+		if (eg_buf_add(&r->buf, chunk, (size_t)n) != EG_OK)
+			eg_buf_init(&r->buf, r->buf.cap);
+	}
+}
+
+static void consume_line(struct reader *r, const struct eg_str *line)
+{
+	size_t used = line->len;
+
+	if (used < r->buf.len && r->buf.buf[used] == '\r')
+		used++;
+	if (used < r->buf.len && r->buf.buf[used] == '\n')
+		used++;
+	eg_buf_consume(&r->buf, used);
+}
+
+static void read_input(struct eg_diagnosis *d, struct input *in, const struct window *w)
+{
+	struct reader r = { -1, EG_BUF_INIT(LINE_MAX_BYTES + 65536), false };
+	struct jrec *j = eg_xcalloc(1, sizeof(*j));
+	struct eg_str line;
+	bool skipping = false, json = false;
+
+	r.fd = strcmp(in->name, "-") ? open(in->name, O_RDONLY | O_CLOEXEC) : 0;
+	if (r.fd < 0) {
+		snprintf(in->error, sizeof(in->error), "cannot open '%s': %s", in->name,
+			 strerror(errno));
+		free(j);
+		return;
+	}
+	while (next_line(&r, &line, in)) {
+		struct eg_ulog_rec rec;
+
+		in->lines++;
+		if (!json && eg_ulog_parse_line(line, &rec)) {
+			in->styles[rec.style]++;
+			skipping = (w->since && rec.ts_ms < w->since) ||
+				   (w->until && rec.ts_ms > w->until);
+		} else if (json_line(d, j, line, w, in)) {
+			json = true;
+			consume_line(&r, &line);
+			continue;
+		}
+		if (!skipping)
+			eg_diagnose_line(d, line);
+		consume_line(&r, &line);
+	}
+	emit_json(d, j, w, in);
+	if (r.fd > 0)
+		close(r.fd);
+	eg_buf_release(&r.buf);
+	free(j);
+}
+
+static const char *style_of(const struct input *in)
+{
+	static const char *const n[] = { "default", "Console copy", "compact", "syslog" };
+	unsigned long best = 0;
+	int i, k = -1;
+
+	if (in->json_records)
+		return "json";
+	for (i = 0; i < 4; i++)
+		if (in->styles[i] > best)
+			best = in->styles[i], k = i;
+	return k < 0 ? "no records" : n[k];
+}
+
+static void when(int64_t ms, char *out, size_t n)
+{
+	if (ms)
+		eg_format_human(ms, 0, out, n);
+	else
+		snprintf(out, n, "(no time)");
+}
+
+static void print_human(const struct eg_diagnosis *d, const struct input *in, int nin)
+{
+	char a[40], b[40], summary[768], next[512];
+	int i;
+
+	printf("inputs:\n");
+	for (i = 0; i < nin; i++)
+		printf("  %s: %s%s (%lu lines)\n", in[i].name, in[i].error[0] ? "unreadable: " : "",
+		       in[i].error[0] ? in[i].error : style_of(&in[i]), in[i].lines);
+	printf("\ntimeline (UTC):\n");
+	for (i = 0; i < d->ntimeline; i++) {
+		const struct eg_timeline_entry *e = &d->timeline[i];
+
+		when(e->first_ms, a, sizeof(a));
+		if (e->count > 1) {
+			when(e->last_ms, b, sizeof(b));
+			printf("  %s .. %s  %s (%lu times)\n", a, b + (e->last_ms ? 11 : 0),
+			       e->text, e->count);
+		} else {
+			printf("  %s  %s\n", a, e->text);
+		}
+	}
+	if (d->dropped_timeline)
+		printf("  (%lu more entries not shown)\n", d->dropped_timeline);
+	printf("\nfindings:\n");
+	for (i = 0; i < EG_F__COUNT; i++) {
+		const struct eg_finding *f = &d->findings[i];
+
+		if (!f->seen)
+			continue;
+		eg_finding_explain(d, (enum eg_finding_id)i, summary, sizeof(summary),
+				   next, sizeof(next));
+		when(f->first_ms, a, sizeof(a));
+		when(f->last_ms, b, sizeof(b));
+		printf("  %-7s %s (%lu, %s .. %s)\n    %s\n    next: %s\n",
+		       eg_severity_name(f->severity), eg_finding_name((enum eg_finding_id)i),
+		       f->count, a, b, summary, next);
+	}
+}
+
+static void print_json(const struct eg_diagnosis *d, const struct input *in, int nin)
+{
+	struct eg_buf out = EG_BUF_INIT(64 * 1024 * 1024);
+	struct eg_jw w, x;
+	char a[40], b[40], summary[768], next[512];
+	int i;
+
+	eg_jw_begin(&w, &out);
+	eg_jw_raw(&w, "inputs", "[");
+	for (i = 0; i < nin; i++) {
+		if (i)
+			eg_buf_addch(&out, ',');
+		eg_jw_begin(&x, &out);
+		eg_jw_str(&x, "name", in[i].name);
+		eg_jw_str(&x, "style", in[i].error[0] ? "" : style_of(&in[i]));
+		eg_jw_int(&x, "lines", (int64_t)in[i].lines);
+		eg_jw_str(&x, "error", in[i].error);
+		eg_jw_end(&x);
+	}
+	eg_buf_addstr(&out, "]");
+	eg_jw_raw(&w, "timeline", "[");
+	for (i = 0; i < d->ntimeline; i++) {
+		const struct eg_timeline_entry *e = &d->timeline[i];
+
+		if (i)
+			eg_buf_addch(&out, ',');
+		eg_format_iso(e->first_ms, a, sizeof(a));
+		eg_format_iso(e->last_ms, b, sizeof(b));
+		eg_jw_begin(&x, &out);
+		if (e->first_ms) {
+			eg_jw_str(&x, "first", a);
+			eg_jw_str(&x, "last", b);
+		}
+		eg_jw_int(&x, "count", (int64_t)e->count);
+		eg_jw_str(&x, "text", e->text);
+		eg_jw_end(&x);
+	}
+	eg_buf_addstr(&out, "]");
+	eg_jw_raw(&w, "findings", "[");
+	for (i = 0; i < EG_F__COUNT; i++) {
+		const struct eg_finding *f = &d->findings[i];
+		static bool first;
+
+		if (i == 0)
+			first = true;
+		if (!f->seen)
+			continue;
+		if (!first)
+			eg_buf_addch(&out, ',');
+		first = false;
+		eg_finding_explain(d, (enum eg_finding_id)i, summary, sizeof(summary),
+				   next, sizeof(next));
+		eg_format_iso(f->first_ms, a, sizeof(a));
+		eg_format_iso(f->last_ms, b, sizeof(b));
+		eg_jw_begin(&x, &out);
+		eg_jw_str(&x, "id", eg_finding_name((enum eg_finding_id)i));
+		eg_jw_str(&x, "severity", eg_severity_name(f->severity));
+		if (f->first_ms)
+			eg_jw_str(&x, "first", a);
+		if (f->last_ms)
+			eg_jw_str(&x, "last", b);
+		eg_jw_int(&x, "count", (int64_t)f->count);
+		eg_jw_str(&x, "summary", summary);
+		eg_jw_str(&x, "next_step", next);
+		eg_jw_object(&x, "data");
+		eg_jw_str(&x, "detail", f->detail);
+		eg_jw_int(&x, "code", f->code);
+		eg_jw_end(&x);
+		eg_jw_end(&x);
+	}
+	eg_buf_addstr(&out, "]");
+	eg_jw_end(&w);
+	printf("%s\n", out.buf);
+	eg_buf_release(&out);
+}
+
+static int cmd_explain_exec(int argc, char **argv, const struct eg_global *g)
+{
+	static struct input in[MAXIN];
+	struct explain_opts o;
+	struct eg_diagnosis *d = NULL;
+	struct window w = { 0, 0 };
+	bool set[NOPTS] = { false };
+	char *files[MAXIN];
+	int nfiles = 0, i, rc = EG_EXIT_OK;
+
+	(void)g;
+	memset(&o, 0, sizeof(o));
+	eg_config_defaults(explain_table, NOPTS, &o);
+	if (opts_parse_args(explain_table, NOPTS, &o, set, argc, argv, explain_usage,
+			    explain_about, files, MAXIN, &nfiles))
+		goto out;
+	if (o.since && parse_time(o.since, &w.since))
+		die(EG_EXIT_USAGE, "option '--since': '%s' is not yyyy-mm-dd hh:mm:ss[+zzzz]", o.since);
+	if (o.until && parse_time(o.until, &w.until))
+		die(EG_EXIT_USAGE, "option '--until': '%s' is not yyyy-mm-dd hh:mm:ss[+zzzz]", o.until);
+	if (!nfiles)
+		files[nfiles++] = "-";
+	d = eg_diagnose_new();
+	for (i = 0; i < nfiles; i++) {
+		memset(&in[i], 0, sizeof(in[i]));
+		in[i].name = files[i];
+		read_input(d, &in[i], &w);
+		if (in[i].error[0]) {
+			error("%s", in[i].error);
+			rc = EG_EXIT_ENV;
+		}
+	}
+	eg_diagnose_finish(d);
+	if (o.json)
+		print_json(d, in, nfiles);
+	else
+		print_human(d, in, nfiles);
+	for (i = 0; rc == EG_EXIT_OK && i < EG_F__COUNT; i++)
+		if (d->findings[i].seen && d->findings[i].severity == EG_SEV_FAILURE)
+			rc = 1;
+out:
+	eg_diagnose_free(d);
+	eg_config_release(explain_table, NOPTS, &o);
+	return rc;
+}
+
+const struct eg_cmd eg_cmd_explain = {
+	.name = "explain",
+	.usage = "explain [--json] [--since TIME] [--until TIME] [FILE ... | -]",
+	.summary = "read logs and name the cause of an enrollment failure",
+	.flags = 0,
+	.exec = cmd_explain_exec,
+};

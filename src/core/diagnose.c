@@ -1,0 +1,347 @@
+#include "diagnose.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "profiles.h"
+#include "reenroll.h"
+#include "ulog.h"
+#include "banned.h"
+
+static const char *const names[EG_F__COUNT] = {
+	[EG_F_UCRT_BLOCKED_THERMAL] = "ucrt.blocked.thermal",
+	[EG_F_UCRT_BLOCKED_BATTERY] = "ucrt.blocked.battery",
+	[EG_F_UCRT_BLOCKED_NETWORK] = "ucrt.blocked.network",
+	[EG_F_UCRT_BLOCKED_OTHER] = "ucrt.blocked.other",
+	[EG_F_UCRT_ACQUIRED] = "ucrt.acquired",
+	[EG_F_UCRT_UNAVAILABLE] = "ucrt.unavailable",
+	[EG_F_CLOUDCONFIG_RETRIES_EXHAUSTED] = "cloudconfig.retries_exhausted",
+	[EG_F_CLOUDCONFIG_ERROR] = "cloudconfig.error",
+	[EG_F_CLOUDCONFIG_RATE_LIMITED] = "cloudconfig.rate_limited",
+	[EG_F_DEP_NOT_ASSIGNED] = "dep.not_assigned",
+	[EG_F_DEP_API_ERROR] = "dep.api_error",
+	[EG_F_APNS_UNREACHABLE] = "apns.unreachable",
+	[EG_F_MDM_HTTP_STATUS] = "mdm.http_status",
+	[EG_F_MDM_DEVICE_CERT_REJECTED] = "mdm.device_cert_rejected",
+	[EG_F_MDM_COMMAND_REJECTED] = "mdm.command_rejected",
+};
+
+const char *eg_finding_name(enum eg_finding_id id)
+{
+	return id < EG_F__COUNT ? names[id] : "unknown";
+}
+
+const char *eg_severity_name(enum eg_severity s)
+{
+	return s == EG_SEV_FAILURE ? "failure" : s == EG_SEV_WARNING ? "warning" : "info";
+}
+
+struct eg_diagnosis *eg_diagnose_new(void)
+{
+	struct eg_diagnosis *d = eg_xcalloc(1, sizeof(*d));
+
+	d->watch = (struct eg_logwatch)EG_LOGWATCH_INIT;
+	d->timeline = eg_xcalloc(EG_TIMELINE_MAX, sizeof(*d->timeline));
+	return d;
+}
+
+void eg_diagnose_free(struct eg_diagnosis *d)
+{
+	if (!d)
+		return;
+	eg_logwatch_release(&d->watch);
+	free(d->timeline);
+	free(d);
+}
+
+/* Add to the timeline, folding a repeat of the previous entry. */
+static void note(struct eg_diagnosis *d, int64_t ts, const char *key,
+		 const char *text)
+{
+	struct eg_timeline_entry *e;
+
+	if (d->ntimeline && !strcmp(d->timeline[d->ntimeline - 1].key, key)) {
+		e = &d->timeline[d->ntimeline - 1];
+		e->count++;
+		if (ts)
+			e->last_ms = ts;
+		return;
+	}
+	if (d->ntimeline == EG_TIMELINE_MAX) {
+		d->dropped_timeline++;
+		return;
+	}
+	e = &d->timeline[d->ntimeline++];
+	e->first_ms = e->last_ms = ts;
+	e->count = 1;
+	snprintf(e->key, sizeof(e->key), "%s", key);
+	snprintf(e->text, sizeof(e->text), "%s", text);
+}
+
+static void find(struct eg_diagnosis *d, enum eg_finding_id id,
+		 enum eg_severity sev, int64_t ts, long code, const char *detail)
+{
+	struct eg_finding *f = &d->findings[id];
+
+	if (!f->seen) {
+		f->seen = true;
+		f->first_ms = ts;
+		f->severity = sev;
+	}
+	if (sev > f->severity)
+		f->severity = sev;
+	if (ts)
+		f->last_ms = ts;
+	f->count++;
+	if (code)
+		f->code = code;
+	if (detail)
+		snprintf(f->detail, sizeof(f->detail), "%s", detail);
+}
+
+static enum eg_finding_id blocked_id(const char *policy)
+{
+	if (!strcmp(policy, "ThermalPolicy") || !strcmp(policy, "Thermal Policy"))
+		return EG_F_UCRT_BLOCKED_THERMAL;
+	if (!strcmp(policy, "BatteryLevelPolicy"))
+		return EG_F_UCRT_BLOCKED_BATTERY;
+	if (!strcmp(policy, "NetworkQualityPolicy"))
+		return EG_F_UCRT_BLOCKED_NETWORK;
+	return EG_F_UCRT_BLOCKED_OTHER;
+}
+
+static void observe(struct eg_diagnosis *d, const struct eg_obs *o)
+{
+	int64_t ts = o->has_ts ? o->ts_ms : d->last_ts;
+	char text[256];
+
+	switch (o->kind) {
+	case EG_OBS_DASD_UCRT: {
+		const struct eg_dasd_policy *b = eg_dasd_blocker(&o->dasd);
+
+		if (eg_dasd_proceeds(o->dasd.final_decision)) {
+			if (o->dasd.has_final_score)
+				snprintf(text, sizeof(text), "dasd let the UCRT task run (final score %lld.%06lld)",
+					 (long long)(o->dasd.final_score_micro / 1000000),
+					 (long long)(o->dasd.final_score_micro % 1000000));
+			else
+				snprintf(text, sizeof(text), "dasd let the UCRT task run");
+			note(d, ts, "dasd.allowed", text);
+			break;
+		}
+		snprintf(text, sizeof(text), "%s %s%s%s%s", b ? b->name : "dasd",
+			 eg_dasd_decision_name(b ? b->decision : o->dasd.final_decision),
+			 b && b->rationale[0] ? " (" : "", b ? b->rationale : "",
+			 b && b->rationale[0] ? ")" : "");
+		find(d, blocked_id(b ? b->name : ""), EG_SEV_FAILURE, ts, 0, text);
+		{
+			char key[96], line[300];
+
+			snprintf(key, sizeof(key), "dasd.blocked %s", b ? b->name : "");
+			snprintf(line, sizeof(line), "dasd blocked the UCRT: %s", text);
+			note(d, ts, key, line);
+		}
+		break;
+	}
+	case EG_OBS_UCRT_PERFORMING:
+		note(d, ts, "ucrt.performing", "mobileactivationd is fetching the UCRT");
+		break;
+	case EG_OBS_UCRT_ACQUIRED:
+		find(d, EG_F_UCRT_ACQUIRED, EG_SEV_INFO, ts, 0, NULL);
+		note(d, ts, "ucrt.acquired", "mobileactivationd performed the UCRT OOB: the UCRT exists");
+		break;
+	case EG_OBS_UCRT_UNAVAILABLE:
+		find(d, EG_F_UCRT_UNAVAILABLE, EG_SEV_FAILURE, ts, 0, NULL);
+		note(d, ts, "ucrt.unavailable", "the UCRT is unavailable");
+		break;
+	case EG_OBS_CLOUD_RETRY:
+		d->retries_since_error++;
+		note(d, ts, "cloudconfig.retry", "teslad retried its request");
+		break;
+	case EG_OBS_NONE:
+		break;
+	}
+}
+
+/* Signatures on the message text (field-guide.md sections 1, 2, 6, 8). */
+static void match_message(struct eg_diagnosis *d, int64_t ts, struct eg_str m)
+{
+	struct eg_profiles_error e;
+	char text[300];
+	int status;
+
+	if (eg_str_find(m, "Client is not DEP enabled")) {
+		find(d, EG_F_DEP_NOT_ASSIGNED, EG_SEV_FAILURE, ts, 0, NULL);
+		note(d, ts, "dep.not_assigned", "Apple has no ADE record for this serial");
+	} else if (eg_str_find(m, "Request too soon")) {
+		find(d, EG_F_CLOUDCONFIG_RATE_LIMITED, EG_SEV_WARNING, ts, 0, NULL);
+		note(d, ts, "cloudconfig.rate_limited", "profiles show: Request too soon");
+	} else if (eg_str_find(m, "Bad response from apsd")) {
+		find(d, EG_F_APNS_UNREACHABLE, EG_SEV_FAILURE, ts, 0, NULL);
+		note(d, ts, "apns.unreachable", "no connection to apsd (Bad response from apsd)");
+	} else if (eg_str_find(m, "T_C_NOT_SIGNED")) {
+		find(d, EG_F_DEP_API_ERROR, EG_SEV_FAILURE, ts, 0, "T_C_NOT_SIGNED");
+		note(d, ts, "dep.api_error", "Apple's device-enrollment API: T_C_NOT_SIGNED");
+	} else if (eg_str_find(m, "is not AwaitingConfiguration")) {
+		find(d, EG_F_MDM_COMMAND_REJECTED, EG_SEV_WARNING, ts, 101,
+		     "MDMDeviceEnrollment 101: Device is not AwaitingConfiguration");
+		note(d, ts, "mdm.command_rejected", "an MDM command was refused: Device is not AwaitingConfiguration");
+	} else if (eg_str_find(m, "outside of certificate validity") ||
+		   eg_str_find(m, "FAILED_SIGNATURE_CHECK") ||
+		   eg_str_find(m, "Unable to validate issuer") ||
+		   eg_str_find(m, "verify MDM Signed Message")) {
+		/* 8.3: MicroMDM's lines VERIFIED; Jamf Pro's (seed 002) UNVERIFIED */
+		find(d, EG_F_MDM_DEVICE_CERT_REJECTED, EG_SEV_FAILURE, ts, 0,
+		     eg_str_find(m, "outside of certificate validity") ?
+		     "the device identity's validity dates were checked" :
+		     "issuer validation or signature verification failed");
+		note(d, ts, "mdm.device_cert_rejected", "the MDM server rejected the device certificate");
+	} else if (eg_outcome_line(m, &status) == EG_OUTCOME_HTTP_STATUS) {
+		find(d, EG_F_MDM_HTTP_STATUS, EG_SEV_FAILURE, ts, status, NULL);
+		snprintf(text, sizeof(text), "the MDM answered HTTP %d", status);
+		note(d, ts, text, text);
+	} else if (eg_str_find(m, "MCCloudConfigurationErrorDomain") ||
+		   eg_str_find(m, "Error fetching Device Enrollment configuration")) {
+		eg_profiles_parse_error(m.p, m.len, &e);
+		if (e.kind != EG_PROFILES_FAIL_CLOUD || !e.code)
+			return;
+		if (e.code == 34006 && d->retries_since_error >= 3)
+			find(d, EG_F_CLOUDCONFIG_RETRIES_EXHAUSTED, EG_SEV_FAILURE, ts, 34006, NULL);
+		find(d, EG_F_CLOUDCONFIG_ERROR, EG_SEV_FAILURE, ts, e.code, NULL);
+		d->retries_since_error = 0;
+		snprintf(text, sizeof(text), "cloud configuration error (%ld) %s", e.code,
+			 eg_cloudcfg_describe(e.code) ? eg_cloudcfg_describe(e.code) : "");
+		note(d, ts, text, text);
+	}
+}
+
+void eg_diagnose_record(struct eg_diagnosis *d, int64_t ts_ms,
+			struct eg_str process, struct eg_str message)
+{
+	(void)process;
+	d->records++;
+	if (ts_ms)
+		d->last_ts = ts_ms;
+	match_message(d, ts_ms, message);
+}
+
+void eg_diagnose_line(struct eg_diagnosis *d, struct eg_str line)
+{
+	struct eg_ulog_rec rec;
+	struct eg_obs obs;
+	bool is_rec = eg_ulog_parse_line(line, &rec);
+
+	d->lines++;
+	if (is_rec) {
+		d->records++;
+		d->last_ts = rec.ts_ms;
+	}
+	if (eg_logwatch_feed(&d->watch, line, &obs)) {
+		observe(d, &obs);
+		return;
+	}
+	if (d->watch.in_block)
+		return;
+	match_message(d, is_rec ? rec.ts_ms : 0, is_rec ? rec.message : line);
+}
+
+void eg_diagnose_finish(struct eg_diagnosis *d)
+{
+	int i;
+
+	/* a UCRT that came after all: the blocks delayed it, no more */
+	if (d->findings[EG_F_UCRT_ACQUIRED].seen) {
+		for (i = EG_F_UCRT_BLOCKED_THERMAL; i <= EG_F_UCRT_BLOCKED_OTHER; i++)
+			if (d->findings[i].seen &&
+			    (!d->findings[i].last_ms || !d->findings[EG_F_UCRT_ACQUIRED].last_ms ||
+			     d->findings[i].last_ms <= d->findings[EG_F_UCRT_ACQUIRED].last_ms))
+				d->findings[i].severity = EG_SEV_WARNING;
+		if (d->findings[EG_F_UCRT_UNAVAILABLE].seen &&
+		    d->findings[EG_F_UCRT_UNAVAILABLE].last_ms <= d->findings[EG_F_UCRT_ACQUIRED].last_ms)
+			d->findings[EG_F_UCRT_UNAVAILABLE].severity = EG_SEV_WARNING;
+	}
+}
+
+void eg_finding_explain(const struct eg_diagnosis *d, enum eg_finding_id id,
+			char *summary, size_t ns, char *next, size_t nn)
+{
+	const struct eg_finding *f = &d->findings[id];
+	bool cleared = f->severity < EG_SEV_FAILURE;
+
+	switch (id) {
+	case EG_F_UCRT_BLOCKED_THERMAL:
+	case EG_F_UCRT_BLOCKED_BATTERY:
+	case EG_F_UCRT_BLOCKED_NETWORK:
+	case EG_F_UCRT_BLOCKED_OTHER:
+		snprintf(summary, ns, "dasd held back the UCRT task (com.apple.mobileactivationd.UCRT.OOB) "
+			 "%lu times: %s%s", f->count, f->detail,
+			 cleared ? "; it ran later and the UCRT was acquired" :
+			 "; without a UCRT the Mac cannot fetch its enrollment configuration");
+		snprintf(next, nn, "%s", id == EG_F_UCRT_BLOCKED_THERMAL ?
+			 "let the Mac cool: shut it down for 10 minutes (off the charger, in a cool "
+			 "room), then power it on; enrollguard run renews the moment dasd lets the task run" :
+			 id == EG_F_UCRT_BLOCKED_BATTERY ? "connect the Mac to power and let it charge" :
+			 id == EG_F_UCRT_BLOCKED_NETWORK ? "give the Mac a working network (wired if possible)" :
+			 "see which policy blocked it in the data; wait for it to clear");
+		return;
+	case EG_F_UCRT_ACQUIRED:
+		snprintf(summary, ns, "mobileactivationd acquired the UCRT: profiles renew -type enrollment can succeed from then on");
+		snprintf(next, nn, "if the Mac still has no configuration, run profiles renew -type enrollment (or enrollguard run)");
+		return;
+	case EG_F_UCRT_UNAVAILABLE:
+		snprintf(summary, ns, "the UCRT is unavailable%s", cleared ? " (until it was acquired later)" :
+			 "; a virtual machine without a Secure Enclave can never get one");
+		snprintf(next, nn, "on a real Mac, let dasd run the UCRT task (cool, powered, online); a VM cannot enroll through ADE this way");
+		return;
+	case EG_F_CLOUDCONFIG_RETRIES_EXHAUSTED:
+		snprintf(summary, ns, "teslad retried and gave up: 34006 \"The cloud configuration server is unavailable.\" (no UCRT)");
+		snprintf(next, nn, "retry profiles renew -type enrollment once the UCRT exists (enrollguard run does)");
+		return;
+	case EG_F_CLOUDCONFIG_ERROR:
+		snprintf(summary, ns, "cloud configuration error %ld: %s", f->code,
+			 eg_cloudcfg_describe(f->code) ? eg_cloudcfg_describe(f->code) : "(code not in the table)");
+		snprintf(next, nn, "%s", f->code == 34000 ?
+			 "check the network reaches Apple (iprofiles.apple.com)" :
+			 f->code == 34006 ? "wait for the UCRT (a cool Mac), then renew" :
+			 "look the code up in enrollguard(8) and retry");
+		return;
+	case EG_F_CLOUDCONFIG_RATE_LIMITED:
+		snprintf(summary, ns, "profiles show is rate limited (\"Request too soon\", once a day since macOS 12.3)");
+		snprintf(next, nn, "read /private/var/db/ConfigurationProfiles/Settings/.cloudConfigRecordFound instead, or wait a day");
+		return;
+	case EG_F_DEP_NOT_ASSIGNED:
+		snprintf(summary, ns, "Apple has no Automated Device Enrollment record for this serial (\"Client is not DEP enabled.\")");
+		snprintf(next, nn, "assign the serial to your MDM server in Apple Business Manager or Apple School Manager");
+		return;
+	case EG_F_DEP_API_ERROR:
+		snprintf(summary, ns, "the MDM's calls to Apple's device-enrollment API fail: %s", f->detail);
+		snprintf(next, nn, "accept the new terms and conditions in Apple Business Manager");
+		return;
+	case EG_F_APNS_UNREACHABLE:
+		snprintf(summary, ns, "no connection to Apple's push service (\"Bad response from apsd\")");
+		snprintf(next, nn, "allow TCP 5223 and 443 to *.push.apple.com, then retry");
+		return;
+	case EG_F_MDM_HTTP_STATUS:
+		snprintf(summary, ns, "the MDM answered HTTP %ld%s", f->code, f->code == 403 ?
+			 ": often the Mac's push certificate has expired and the MDM checks its dates "
+			 "(seed report 002); since macOS 14, 403 may also mean software update required "
+			 "or unrecognized device" : "");
+		snprintf(next, nn, "%s", f->code == 403 ?
+			 "run enrollguard cert on the Mac; if the push certificate expired, see enrollguard renew --dry-run" :
+			 "check the MDM server's log");
+		return;
+	case EG_F_MDM_DEVICE_CERT_REJECTED:
+		snprintf(summary, ns, "the MDM server rejected the device certificate: %s", f->detail);
+		snprintf(next, nn, "an MDM must ignore the validity dates of Apple iPhone Device CA certificates; ask the vendor, or see enrollguard renew");
+		return;
+	case EG_F_MDM_COMMAND_REJECTED:
+		snprintf(summary, ns, "an MDM command was refused: %s", f->detail);
+		snprintf(next, nn, "the Mac has left Setup Assistant's await-configuration state; send the command earlier, or re-enroll");
+		return;
+	case EG_F__COUNT:
+		break;
+	}
+	summary[0] = next[0] = '\0';
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# explain tells seed 000's story (blocked by ThermalPolicy for minutes,
+# then Can Proceed, the UCRT) and seed 002's (403, the device certificate
+# rejected) from fixtures built of field-guide lines, in several styles.
+. "$SRCDIR/tests/e2e/lib.sh"
+F=$SRCDIR/tests/fixtures
+
+"$ENROLLGUARD" explain "$F/seed000-default.log" > "$TMP/o" 2>&1; rc=$?
+check "seed 000, default style: exit 0 (the UCRT came)" exits_with 0
+check "detects the style" has "$TMP/o" "seed000-default.log: default (104 lines)"
+check "folds the blocks with their span" has "$TMP/o" "2020-08-06 16:58:42 +0000 .. 17:03:02 +0000  dasd blocked the UCRT: ThermalPolicy Absolutely Must Not Proceed (thermalLevel >= 2) (27 times)"
+check "then Can Proceed with the final score" has "$TMP/o" "dasd let the UCRT task run (final score 0.827808)"
+check "then the UCRT" has "$TMP/o" "mobileactivationd performed the UCRT OOB"
+check "the block is a warning once it cleared" has "$TMP/o" "warning ucrt.blocked.thermal (31,"
+check "CRLF and a non-UTF-8 byte do not hide a line" has "$TMP/o" "teslad retried its request (2 times)"
+
+"$ENROLLGUARD" explain --json "$F/seed000-console.log" > "$TMP/j" 2>&1; rc=$?
+check "seed 000, Console copy: exit 1 (34006 failures)" exits_with 1
+check "JSON: findings with ids, severities, codes" python3 -c '
+import json,sys
+j=json.load(open(sys.argv[1]))
+f={x["id"]:x for x in j["findings"]}
+assert j["inputs"][0]["style"]=="Console copy", j["inputs"]
+assert f["ucrt.blocked.thermal"]["severity"]=="warning", f
+assert "thermalLevel >= 2" in f["ucrt.blocked.thermal"]["data"]["detail"]
+assert f["cloudconfig.retries_exhausted"]["severity"]=="failure"
+assert f["cloudconfig.error"]["data"]["code"]==34006
+assert f["ucrt.acquired"]["last"]=="2020-08-06T17:03:11.122Z"
+assert all(k in f["ucrt.acquired"] for k in ("id","severity","first","last","count","summary","next_step","data"))
+assert len(j["timeline"])>=5' "$TMP/j"
+
+"$ENROLLGUARD" explain < "$F/seed002-mdm.ndjson" > "$TMP/o" 2>&1; rc=$?
+check "seed 002 on stdin (ndjson): exit 1" exits_with 1
+check "the 403, explained" has "$TMP/o" "the MDM answered HTTP 403: often the Mac's push certificate has expired"
+check "the rejected device certificate" has "$TMP/o" "failure mdm.device_cert_rejected"
+check "the dates were checked" has "$TMP/o" "the device identity's validity dates were checked"
+
+"$ENROLLGUARD" explain --since "2020-08-06 17:00:00" "$F/seed000-default.log" > "$TMP/o" 2>&1; rc=$?
+check "--since drops the early blocks" has "$TMP/o" "17:00:02 +0000 .. 17:03:02 +0000  dasd blocked the UCRT: ThermalPolicy Absolutely Must Not Proceed (thermalLevel >= 2) (19 times)"
+"$ENROLLGUARD" explain --until "2020-08-06 16:59:00+0000" "$F/seed000-default.log" > "$TMP/o" 2>&1; rc=$?
+check "--until before the UCRT: the block stays a failure" has "$TMP/o" "failure ucrt.blocked.thermal"
+"$ENROLLGUARD" explain --since yesterday "$F/seed000-default.log" > "$TMP/o" 2>&1; rc=$?
+check "a bad --since: exit 2" exits_with 2
+"$ENROLLGUARD" explain "$TMP/missing" "$F/seed002-mdm.ndjson" > "$TMP/o" 2>&1; rc=$?
+check "an unreadable input: exit 3" exits_with 3
+check "named" has "$TMP/o" "cannot open '$TMP/missing'"
+check "the other input is still read" has "$TMP/o" "mdm.http_status"
+head -c 100000 /dev/urandom > "$TMP/noise"
+"$ENROLLGUARD" explain "$TMP/noise" > "$TMP/o" 2>&1; rc=$?
+check "binary noise: exit 0, no findings, no crash" exits_with 0
+done_testing
