@@ -5,9 +5,9 @@
  *
  * Items (their keys are stable; --jamf-ea takes them):
  *   os, model, thermal, setup_assistant, enrollment, configuration,
- *   push_cert, last_run, verdict.
- * NEEDSWORK: the last hour of the unified log through explain's
- * diagnosis (UCRT state, dasd verdicts) comes with `explain` (issue 3).
+ *   push_cert, log, last_run, verdict.
+ * The log item runs the last hour of the unified log through explain's
+ * diagnosis (core/diagnose.h).
  */
 #include <limits.h>
 #include <stddef.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "certsrc.h"
+#include "diagnose.h"
 #include "cmd.h"
 #include "file.h"
 #include "json.h"
@@ -47,14 +48,15 @@ static const struct eg_opt check_table[] = {
 };
 
 #define NOPTS (sizeof(check_table) / sizeof(check_table[0]))
-#define NITEMS 9
+#define NITEMS 10
 
 static const char check_usage[] = "check [--json | --jamf-ea KEY] [--warn-days N]";
 static const char check_about[] =
 	"Check this Mac: OS, model, thermal state, Setup Assistant, DEP and MDM\n"
 	"enrollment, whether an enrollment configuration is available, the push\n"
-	"certificate, and the last enrollguard run. Items: os, model, thermal,\n"
-	"setup_assistant, enrollment, configuration, push_cert, last_run, verdict.";
+	"certificate, the last hour of the unified log, and the last enrollguard\n"
+	"run. Items: os, model, thermal, setup_assistant, enrollment,\n"
+	"configuration, push_cert, log, last_run, verdict.";
 
 enum level { OK = 0, WARN = 1, FAIL = 2 };
 
@@ -258,6 +260,57 @@ static void check_push_cert(struct check *c)
 			 days);
 }
 
+/* The last hour of the unified log, through explain's diagnosis. */
+static void check_log(struct check *c)
+{
+	struct eg_child ch = EG_CHILD_INIT;
+	struct eg_diag dg = EG_DIAG_INIT;
+	struct eg_diagnosis *d;
+	struct item *it;
+	const char *p, *end;
+	struct eg_str line;
+	int i, worst = -1;
+	char summary[768], next[512];
+
+	ch.out_cap = 32 * 1024 * 1024;
+	if (mac_run(c->g, EG_PATH_LOG, (const char *[]){ "show", "--last", "1h", "--style",
+		    "default", "--predicate",
+		    "process == \"dasd\" OR process == \"mobileactivationd\" OR "
+		    "process == \"teslad\" OR process == \"cloudconfigurationd\" OR "
+		    "process == \"mdmclient\"", NULL }, 120000, NULL, &ch, &dg) != EG_OK ||
+	    ch.exit_code != 0) {
+		it = item(c, "log", WARN, "unknown");
+		snprintf(it->detail, sizeof(it->detail), "cannot read the unified log: %s",
+			 dg.msg[0] ? dg.msg : ch.err.buf);
+		eg_child_release(&ch);
+		return;
+	}
+	d = eg_diagnose_new();
+	for (p = ch.out.buf, end = ch.out.buf + ch.out.len; eg_next_line(&p, end, &line);)
+		eg_diagnose_line(d, line);
+	eg_diagnose_finish(d);
+	eg_child_release(&ch);
+	for (i = 0; i < EG_F__COUNT; i++)
+		if (d->findings[i].seen && d->findings[i].severity >= EG_SEV_WARNING &&
+		    (worst < 0 || d->findings[i].severity > d->findings[worst].severity))
+			worst = i;
+	if (worst < 0) {
+		it = item(c, "log", OK, d->findings[EG_F_UCRT_ACQUIRED].seen ?
+			  "ucrt.acquired" : "none");
+		snprintf(it->detail, sizeof(it->detail), "last hour: %s",
+			 d->findings[EG_F_UCRT_ACQUIRED].seen ? "the UCRT was acquired" :
+			 "nothing about the enrollment");
+	} else {
+		eg_finding_explain(d, (enum eg_finding_id)worst, summary, sizeof(summary),
+				   next, sizeof(next));
+		it = item(c, "log", d->findings[worst].severity == EG_SEV_FAILURE ? FAIL : WARN,
+			  eg_finding_name((enum eg_finding_id)worst));
+		snprintf(it->detail, sizeof(it->detail), "last hour: %s: %s",
+			 eg_finding_name((enum eg_finding_id)worst), summary);
+	}
+	eg_diagnose_free(d);
+}
+
 static void check_last_run(struct check *c)
 {
 	struct eg_runstate st;
@@ -334,7 +387,7 @@ static int jamf_ea(const struct check *c, const char *key, enum level v)
 }
 
 static const char *const ea_keys[] = { "os", "model", "thermal", "setup_assistant",
-	"enrollment", "configuration", "push_cert", "last_run", "verdict", NULL };
+	"enrollment", "configuration", "push_cert", "log", "last_run", "verdict", NULL };
 
 static int cmd_check_exec(int argc, char **argv, const struct eg_global *g)
 {
@@ -356,13 +409,14 @@ static int cmd_check_exec(int argc, char **argv, const struct eg_global *g)
 		if (!ea_keys[i])
 			die(EG_EXIT_USAGE, "option '--jamf-ea': unknown item '%s' (one of os, "
 			    "model, thermal, setup_assistant, enrollment, configuration, "
-			    "push_cert, last_run, verdict)", c.o.jamf_ea);
+			    "push_cert, log, last_run, verdict)", c.o.jamf_ea);
 	}
 	check_system(&c);
 	check_thermal_and_setup(&c);
 	check_enrollment(&c);
 	check_configuration(&c);
 	check_push_cert(&c);
+	check_log(&c);
 	check_last_run(&c);
 	v = verdict(&c);
 	rc = v == FAIL ? 1 : EG_EXIT_OK;

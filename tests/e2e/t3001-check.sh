@@ -17,7 +17,9 @@ check "setup assistant" has "$TMP/o" "^ok   setup_assistant  running"
 check "enrollment status" has "$TMP/o" "^warn enrollment       enrolled via DEP: no; MDM enrollment: no"
 check "configuration" has "$TMP/o" "^ok   configuration    \"Example Org\", MDM https://mdm.example.com/cloudenroll"
 check "push certificate" has "$TMP/o" "^ok   push_cert        ok, 26[45] days left"
+check "the log: nothing about the enrollment" has "$TMP/o" "^ok   log              last hour: nothing about the enrollment"
 check "no run yet" has "$TMP/o" "^ok   last_run         enrollguard run has not run here"
+check "asked log show for the last hour" has "$ROOT/var/fakemac/calls" "log show --last 1h --style default"
 check "verdict" has "$TMP/o" "^verdict: warn$"
 "$ENROLLGUARD" --root "$ROOT" check --jamf-ea push_cert > "$TMP/ea"; rc=$?
 check "EA: exit 0" exits_with 0
@@ -36,7 +38,9 @@ import json,sys
 j={i["key"]:i for i in json.load(open(sys.argv[1]))["items"]}
 assert j["thermal"]["level"]=="warn" and j["thermal"]["value"]=="Heavy", j["thermal"]
 assert j["configuration"]["level"]=="fail" and j["configuration"]["value"]=="error 34006", j["configuration"]
-assert j["push_cert"]["value"] in ("expired -35","expired -36"), j["push_cert"]' "$TMP/o"
+assert j["push_cert"]["value"] in ("expired -35","expired -36"), j["push_cert"]
+assert j["log"]["value"]=="ucrt.blocked.thermal" and j["log"]["level"]=="fail", j["log"]
+assert "thermalLevel >= 2" in j["log"]["detail"], j["log"]' "$TMP/o"
 "$ENROLLGUARD" --root "$ROOT" check --jamf-ea verdict > "$TMP/ea"; rc=$?
 check "EA verdict: exit 0 even when failing" exits_with 0
 check "EA verdict: fail" [ "$(cat "$TMP/ea")" = "<result>fail</result>" ]

@@ -635,12 +635,44 @@ static void dasd_allowed(void)
 	fflush(stdout);
 }
 
+/*
+ * log show --last 1h ...: what the story logged from boot until now, in
+ * the default style, between the preamble and the footer of 5.1.
+ */
+static int log_show(void)
+{
+	double allow = dasd_allows_at(), now = story_now(), t;
+	unsigned n = 0, count = 0;
+
+	printf("Filtering the log data using \"composedMessage CONTAINS \\\"UCRT\\\"\"\n");
+	printf("Skipping info and debug messages, pass --info and/or --debug to include.\n");
+	printf("Timestamp                       Thread     Type        Activity             PID    TTL  \n");
+	for (t = 0; (allow < 0 || t < allow) && t <= now; t += sc.dasd_every, n++, count++)
+		dasd_blocked(n);
+	if (allow >= 0 && strcmp(sc.ucrt, "at-boot") && allow <= now) {
+		dasd_allowed();
+		count++;
+		if (allow + 0.3 + sc.ucrt_takes <= now) {
+			record(99, "0x2f3a", strcmp(sc.ucrt, "never") ?
+			       "mobileactivationd: Successfully performed UCRT OOB." :
+			       "mdmclient: [com.apple.ManagedClient:MDMDaemon] [0:MDMDaemon:<0x540>] UCRTsmb5: DEP registered according to UCRT: UCRTDEPStateUnavailable");
+			count++;
+		}
+	}
+	printf("--------------------------------------------------------------------------------------------------------------------\n");
+	printf("Log      - Default:%11u, Info:%17d, Debug:%14d, Error:%11d, Fault:%11d\n", count, 0, 0, 0, 0);
+	printf("Activity - Create:%12d, Transition:%11d, Actions:%12d\n", 0, 0, 0);
+	return finish(0);
+}
+
 static int log_stream(int argc, char **argv)
 {
 	double allow = dasd_allows_at(), start = story_now(), t;
 	double performing = allow + 0.3, done = allow + 0.3 + sc.ucrt_takes;
 	unsigned n = 0;
 
+	if (argc >= 2 && !strcmp(argv[1], "show"))
+		return log_show();
 	if (argc < 2 || strcmp(argv[1], "stream"))
 		return finish(64);
 	signal(SIGPIPE, SIG_DFL);
