@@ -6,8 +6,9 @@
  * grow with the input); the style is detected per input: log show's
  * default, compact and syslog styles, Console.app copies, and ndjson or
  * json objects (fields read by key, whatever their order).
- * NEEDSWORK (issue 3): gzip input, the agent's own logs, Jamf Pro server
- * logs, --serial, setup.* findings, the grep benchmark.
+ * gzip input is inflated on the fly (zlib), whatever the file's name.
+ * NEEDSWORK (issue 3): Jamf Pro server log timestamps, --serial, the
+ * setup.* findings.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -173,7 +176,65 @@ struct reader {
 	int fd;
 	struct eg_buf buf;
 	bool eof;
+	bool gz;                 /* the input is gzip: inflate it */
+	z_stream z;
+	unsigned char in[65536];
 };
+
+/* Up to n bytes of the (inflated) input; 0 at the end, -1 on error. */
+static ssize_t pull(struct reader *r, char *out, size_t n, struct input *in)
+{
+	int zr;
+
+	if (!r->gz)
+		return read(r->fd, out, n);
+	r->z.next_out = (unsigned char *)out;
+	r->z.avail_out = (uInt)n;
+	while (r->z.avail_out == n) {
+		if (r->z.avail_in == 0) {
+			ssize_t k = read(r->fd, r->in, sizeof(r->in));
+
+			if (k < 0)
+				return -1;
+			if (k == 0)
+				return 0;
+			r->z.next_in = r->in;
+			r->z.avail_in = (uInt)k;
+		}
+		zr = inflate(&r->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END) {
+			/* concatenated members (gzip -c a b >> c) go on */
+			size_t got = n - r->z.avail_out;
+
+			inflateReset(&r->z);
+			if (got)
+				return (ssize_t)got;
+			continue;
+		}
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			snprintf(in->error, sizeof(in->error), "'%s': broken gzip data (%s)",
+				 in->name, r->z.msg ? r->z.msg : "inflate failed");
+			return -1;
+		}
+	}
+	return (ssize_t)(n - r->z.avail_out);
+}
+
+/* Look at the first bytes: gzip's magic 1f 8b switches to inflating. */
+static void sniff(struct reader *r)
+{
+	ssize_t k = read(r->fd, r->in, 2);
+
+	if (k == 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+		r->gz = true;
+		memset(&r->z, 0, sizeof(r->z));
+		inflateInit2(&r->z, 15 + 32);   /* gzip or zlib header */
+		r->z.next_in = r->in;
+		r->z.avail_in = 2;
+	} else if (k > 0) {
+		(void)eg_buf_add(&r->buf, r->in, (size_t)k);
+	}
+}
 
 /* The next line (without newline) into *line; long lines are cut. */
 static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
@@ -196,11 +257,11 @@ static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
 			in->long_lines++;
 			eg_buf_reset(&r->buf);   /* a line past the cap: dropped */
 		}
-		n = read(r->fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
+		n = pull(r, chunk, sizeof(chunk), in);
+		if (n < 0 && errno == EINTR && !r->gz)
 			continue;
 		if (n <= 0) {
-			if (n < 0)
+			if (n < 0 && !in->error[0])
 				snprintf(in->error, sizeof(in->error), "cannot read '%s': %s",
 					 in->name, strerror(errno));
 			r->eof = true;
@@ -224,11 +285,13 @@ static void consume_line(struct reader *r, const struct eg_str *line)
 
 static void read_input(struct eg_diagnosis *d, struct input *in, const struct window *w)
 {
-	struct reader r = { -1, EG_BUF_INIT(LINE_MAX_BYTES + 65536), false };
+	struct reader r;
 	struct jrec *j = eg_xcalloc(1, sizeof(*j));
 	struct eg_str line;
 	bool skipping = false, json = false;
 
+	memset(&r, 0, sizeof(r));
+	eg_buf_init(&r.buf, LINE_MAX_BYTES + 65536);
 	r.fd = strcmp(in->name, "-") ? open(in->name, O_RDONLY | O_CLOEXEC) : 0;
 	if (r.fd < 0) {
 		snprintf(in->error, sizeof(in->error), "cannot open '%s': %s", in->name,
@@ -236,6 +299,7 @@ static void read_input(struct eg_diagnosis *d, struct input *in, const struct wi
 		free(j);
 		return;
 	}
+	sniff(&r);
 	while (next_line(&r, &line, in)) {
 		struct eg_ulog_rec rec;
 
@@ -256,6 +320,8 @@ static void read_input(struct eg_diagnosis *d, struct input *in, const struct wi
 	emit_json(d, j, w, in);
 	if (r.fd > 0)
 		close(r.fd);
+	if (r.gz)
+		inflateEnd(&r.z);
 	eg_buf_release(&r.buf);
 	free(j);
 }

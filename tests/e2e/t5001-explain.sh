@@ -45,6 +45,19 @@ check "a bad --since: exit 2" exits_with 2
 check "an unreadable input: exit 3" exits_with 3
 check "named" has "$TMP/o" "cannot open '$TMP/missing'"
 check "the other input is still read" has "$TMP/o" "mdm.http_status"
+gzip -c "$F/seed000-default.log" > "$TMP/part1.gz"
+gzip -c "$F/seed002-mdm.ndjson" > "$TMP/part2.gz"
+cat "$TMP/part1.gz" "$TMP/part2.gz" > "$TMP/both.log.gz"
+"$ENROLLGUARD" explain "$TMP/both.log.gz" > "$TMP/o" 2>&1; rc=$?
+check "gzip input, two concatenated members: read whole" has "$TMP/o" "ucrt.acquired"
+check "both members" has "$TMP/o" "mdm.http_status"
+head -c 5000 "$TMP/part1.gz" > "$TMP/cut.gz"
+"$ENROLLGUARD" explain "$TMP/cut.gz" > "$TMP/o" 2>&1; rc=$?
+check "a truncated gzip: no crash, what was read is used" has "$TMP/o" "dasd blocked the UCRT"
+printf '\037\213garbage-after-the-magic' > "$TMP/bad.gz"
+"$ENROLLGUARD" explain "$TMP/bad.gz" > "$TMP/o" 2>&1; rc=$?
+check "broken gzip data: exit 3" exits_with 3
+check "and says so" has "$TMP/o" "broken gzip data"
 head -c 100000 /dev/urandom > "$TMP/noise"
 "$ENROLLGUARD" explain "$TMP/noise" > "$TMP/o" 2>&1; rc=$?
 check "binary noise: exit 0, no findings, no crash" exits_with 0
