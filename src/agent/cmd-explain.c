@@ -7,6 +7,7 @@
  * default, compact and syslog styles, Console.app copies, and ndjson or
  * json objects (fields read by key, whatever their order).
  * gzip input is inflated on the fly (zlib), whatever the file's name.
+ * enrollguard's own JSON-lines event log is read by event type.
  * NEEDSWORK (issue 3): Jamf Pro server log timestamps, --serial, the
  * setup.* findings.
  */
@@ -64,6 +65,7 @@ struct input {
 	unsigned long lines, long_lines;
 	unsigned long styles[4];     /* records per eg_ulog_style */
 	unsigned long json_records;
+	unsigned long agent_records;    /* enrollguard's own events */
 };
 
 struct window {
@@ -114,6 +116,48 @@ struct jrec {
 	bool have_msg;
 };
 
+/*
+ * One line of enrollguard's own event log (src/core/event.h):
+ * {"v":1,"ts":"...Z","host":{...},"run_id":...,"seq":N,"type":...,"data":{...},"text":...}
+ */
+static bool agent_event(struct eg_diagnosis *d, struct eg_str t, const struct window *w,
+			struct input *in)
+{
+	char type[64], ts[64], policy[64] = "", rationale[200] = "", text[2048] = "", code[32];
+	struct eg_scan s;
+	int64_t ms = 0, c = 0;
+	bool off;
+
+	if (!eg_str_starts(t, "{\"v\":") || !json_field(t, "run_id", code, sizeof(code)) ||
+	    !json_field(t, "type", type, sizeof(type)))
+		return false;
+	if (json_field(t, "ts", ts, sizeof(ts))) {
+		eg_scan_init(&s, ts, strlen(ts));
+		/* "2026-11-23T00:35:28.123Z": the T is a space for the scanner */
+		if (strlen(ts) > 10)
+			ts[10] = ' ';
+		if (eg_scan_log_time(&s, &ms, &off))
+			ms = 0;
+	}
+	if (ms && ((w->since && ms < w->since) || (w->until && ms > w->until)))
+		return true;
+	json_field(t, "blocking_policy", policy, sizeof(policy));
+	json_field(t, "rationale", rationale, sizeof(rationale));
+	json_field(t, "text", text, sizeof(text));
+	{
+		const char *q = eg_str_find(t, "\"error_code\":");
+
+		if (q) {
+			eg_scan_init(&s, q + 13, (size_t)(t.p + t.len - q - 13));
+			if (eg_scan_int(&s, &c, 0, 999999))
+				c = 0;
+		}
+	}
+	eg_diagnose_agent_event(d, ms, type, policy, rationale, (long)c, text);
+	in->agent_records++;
+	return true;
+}
+
 static void emit_json(struct eg_diagnosis *d, struct jrec *j, const struct window *w,
 		      struct input *in)
 {
@@ -149,6 +193,8 @@ static bool json_line(struct eg_diagnosis *d, struct jrec *j, struct eg_str line
 	 * JSON's own shape only: dasd's policy lines ("{name: ...}}") are
 	 * brace-wrapped too, and belong to the text styles.
 	 */
+	if (agent_event(d, t, w, in))
+		return true;
 	if (!eg_str_starts(t, "{\"") && !eg_str_starts(t, "\"") &&
 	    !eg_str_eq(t, "{") && !eg_str_eq(t, "[{") && !eg_str_eq(t, "[") &&
 	    !eg_str_eq(t, "}") && !eg_str_eq(t, "},") && !eg_str_eq(t, "}]") &&
@@ -332,6 +378,8 @@ static const char *style_of(const struct input *in)
 	unsigned long best = 0;
 	int i, k = -1;
 
+	if (in->agent_records)
+		return "enrollguard events";
 	if (in->json_records)
 		return "json";
 	for (i = 0; i < 4; i++)

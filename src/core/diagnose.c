@@ -247,6 +247,46 @@ void eg_diagnose_line(struct eg_diagnosis *d, struct eg_str line)
 	match_message(d, is_rec ? rec.ts_ms : 0, is_rec ? rec.message : line);
 }
 
+void eg_diagnose_agent_event(struct eg_diagnosis *d, int64_t ts_ms,
+			     const char *type, const char *policy,
+			     const char *rationale, long code, const char *text)
+{
+	char line[300], key[96];
+
+	d->records++;
+	if (ts_ms)
+		d->last_ts = ts_ms;
+	if (!strcmp(type, "dasd.verdict") && policy[0]) {
+		snprintf(line, sizeof(line), "%s Absolutely Must Not Proceed%s%s%s", policy,
+			 rationale[0] ? " (" : "", rationale, rationale[0] ? ")" : "");
+		find(d, blocked_id(policy), EG_SEV_FAILURE, ts_ms, 0, line);
+		snprintf(key, sizeof(key), "dasd.blocked %s", policy);
+		snprintf(line, sizeof(line), "dasd blocked the UCRT: %s%s%s%s", policy,
+			 rationale[0] ? " (" : "", rationale, rationale[0] ? ")" : "");
+		note(d, ts_ms, key, line);
+	} else if (!strcmp(type, "dasd.verdict")) {
+		note(d, ts_ms, "dasd.allowed", "dasd let the UCRT task run");
+	} else if (!strcmp(type, "ucrt.acquired")) {
+		find(d, EG_F_UCRT_ACQUIRED, EG_SEV_INFO, ts_ms, 0, NULL);
+		note(d, ts_ms, "ucrt.acquired", "mobileactivationd performed the UCRT OOB: the UCRT exists");
+	} else if (!strcmp(type, "ucrt.unavailable")) {
+		find(d, EG_F_UCRT_UNAVAILABLE, EG_SEV_FAILURE, ts_ms, 0, NULL);
+		note(d, ts_ms, "ucrt.unavailable", "the UCRT is unavailable");
+	} else if (!strcmp(type, "renew.result") && code >= 30000 && code < 40000) {
+		find(d, EG_F_CLOUDCONFIG_ERROR, EG_SEV_FAILURE, ts_ms, code, NULL);
+		snprintf(line, sizeof(line), "enrollguard: profiles renew failed (%ld) %s", code,
+			 eg_cloudcfg_describe(code) ? eg_cloudcfg_describe(code) : "");
+		note(d, ts_ms, line, line);
+	} else if (!strcmp(type, "run.enrolled") || !strcmp(type, "run.gave_up") ||
+		   !strcmp(type, "config.fetched") || !strcmp(type, "renew.stopped")) {
+		snprintf(line, sizeof(line), "enrollguard %s: %.200s", type, text);
+		note(d, ts_ms, type, line);
+	} else {
+		/* other events may quote what macOS said: match it */
+		match_message(d, ts_ms, eg_str_from(text));
+	}
+}
+
 void eg_diagnose_finish(struct eg_diagnosis *d)
 {
 	int i;

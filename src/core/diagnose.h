@@ -89,6 +89,15 @@ void eg_diagnose_line(struct eg_diagnosis *d, struct eg_str line);
 void eg_diagnose_record(struct eg_diagnosis *d, int64_t ts_ms,
 			struct eg_str process, struct eg_str message);
 
+/*
+ * Feed one event of enrollguard's own JSON-lines log (src/core/event.h):
+ * its type and, where the type has them, the blocking policy and
+ * rationale of a dasd verdict or the error code of a renewal.
+ */
+void eg_diagnose_agent_event(struct eg_diagnosis *d, int64_t ts_ms,
+			     const char *type, const char *policy,
+			     const char *rationale, long code, const char *text);
+
 /* Settle severities that depend on what came later (blocked, then cleared). */
 void eg_diagnose_finish(struct eg_diagnosis *d);
 

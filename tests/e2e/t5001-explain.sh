@@ -58,6 +58,16 @@ printf '\037\213garbage-after-the-magic' > "$TMP/bad.gz"
 "$ENROLLGUARD" explain "$TMP/bad.gz" > "$TMP/o" 2>&1; rc=$?
 check "broken gzip data: exit 3" exits_with 3
 check "and says so" has "$TMP/o" "broken gzip data"
+# the agent's own event log, from a real run against a fake Mac that
+# never cools
+"$SRCDIR/tests/fakemac/mkroot" "$ROOT" "$SRCDIR/tests/fakemac/scenarios/hot-forever.scenario" "$FAKEMAC" 100
+"$ENROLLGUARD" --root "$ROOT" run --deadline 2s --fallback-interval 500ms >/dev/null 2>&1
+"$ENROLLGUARD" explain "$ROOT/var/log/enrollguard.jsonl" > "$TMP/o" 2>&1; rc=$?
+check "enrollguard's own events: exit 1" exits_with 1
+check "recognised as such" has "$TMP/o" "enrollguard.jsonl: enrollguard events"
+check "the blocks become the thermal finding" has "$TMP/o" "failure ucrt.blocked.thermal"
+check "the renewals' 34006" has "$TMP/o" "failure cloudconfig.error"
+check "and the run's end" has "$TMP/o" "enrollguard run.gave_up"
 head -c 100000 /dev/urandom > "$TMP/noise"
 "$ENROLLGUARD" explain "$TMP/noise" > "$TMP/o" 2>&1; rc=$?
 check "binary noise: exit 0, no findings, no crash" exits_with 0
