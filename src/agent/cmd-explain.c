@@ -221,6 +221,7 @@ static bool json_line(struct eg_diagnosis *d, struct jrec *j, struct eg_str line
 struct reader {
 	int fd;
 	struct eg_buf buf;
+	size_t pos;              /* start of the unread part of buf */
 	bool eof;
 	bool gz;                 /* the input is gzip: inflate it */
 	z_stream z;
@@ -282,23 +283,34 @@ static void sniff(struct reader *r)
 	}
 }
 
-/* The next line (without newline) into *line; long lines are cut. */
+/*
+ * The next line (without newline) into *line; long lines are cut. Lines
+ * are handed out in place: the buffer is compacted only when it refills,
+ * not once per line.
+ */
 static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
 {
 	for (;;) {
-		const char *nl = memchr(r->buf.buf, '\n', r->buf.len);
+		const char *start = r->buf.buf + r->pos;
+		size_t avail = r->buf.len - r->pos;
+		const char *nl = memchr(start, '\n', avail);
 		char chunk[65536];
 		ssize_t n;
 
-		if (nl || (r->eof && r->buf.len)) {
-			line->p = r->buf.buf;
-			line->len = nl ? (size_t)(nl - r->buf.buf) : r->buf.len;
+		if (nl || (r->eof && avail)) {
+			line->p = start;
+			line->len = nl ? (size_t)(nl - start) : avail;
+			r->pos += line->len + (nl ? 1 : 0);
 			if (line->len && line->p[line->len - 1] == '\r')
 				line->len--;
 			return true;
 		}
 		if (r->eof)
 			return false;
+		if (r->pos) {
+			eg_buf_consume(&r->buf, r->pos);
+			r->pos = 0;
+		}
 		if (r->buf.len >= LINE_MAX_BYTES) {
 			in->long_lines++;
 			eg_buf_reset(&r->buf);   /* a line past the cap: dropped */
@@ -316,17 +328,6 @@ static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
 		if (eg_buf_add(&r->buf, chunk, (size_t)n) != EG_OK)
 			eg_buf_init(&r->buf, r->buf.cap);
 	}
-}
-
-static void consume_line(struct reader *r, const struct eg_str *line)
-{
-	size_t used = line->len;
-
-	if (used < r->buf.len && r->buf.buf[used] == '\r')
-		used++;
-	if (used < r->buf.len && r->buf.buf[used] == '\n')
-		used++;
-	eg_buf_consume(&r->buf, used);
 }
 
 static void read_input(struct eg_diagnosis *d, struct input *in, const struct window *w)
@@ -350,18 +351,21 @@ static void read_input(struct eg_diagnosis *d, struct input *in, const struct wi
 		struct eg_ulog_rec rec;
 
 		in->lines++;
+		/* most lines are noise: skip them unparsed (no time window to keep) */
+		if (!w->since && !w->until && in->lines > 64 && !json &&
+		    !eg_diagnose_wants(d, line)) {
+			continue;
+		}
 		if (!json && eg_ulog_parse_line(line, &rec)) {
 			in->styles[rec.style]++;
 			skipping = (w->since && rec.ts_ms < w->since) ||
 				   (w->until && rec.ts_ms > w->until);
 		} else if (json_line(d, j, line, w, in)) {
 			json = true;
-			consume_line(&r, &line);
 			continue;
 		}
 		if (!skipping)
 			eg_diagnose_line(d, line);
-		consume_line(&r, &line);
 	}
 	emit_json(d, j, w, in);
 	if (r.fd > 0)

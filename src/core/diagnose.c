@@ -38,12 +38,36 @@ const char *eg_severity_name(enum eg_severity s)
 	return s == EG_SEV_FAILURE ? "failure" : s == EG_SEV_WARNING ? "warning" : "info";
 }
 
+/*
+ * Every literal match_message() and logwatch key on contains one of these.
+ * Keep in step with both: test-diagnose checks a line per signature.
+ */
+static const char *const anchors[] = {
+	"UCRT", "Retrying the request", "DEP enabled", "Request too soon", "apsd",
+	"T_C_NOT_SIGNED", "AwaitingConfiguration", "certificate validity",
+	"FAILED_SIGNATURE_CHECK", "validate issuer", "Signed Message", "Error = ",
+	"unexpected status", "DMCHTTP", "MCCloudConfiguration",
+	"Device Enrollment configuration", NULL
+};
+
+static unsigned pair(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
 struct eg_diagnosis *eg_diagnose_new(void)
 {
 	struct eg_diagnosis *d = eg_xcalloc(1, sizeof(*d));
 
+	int k;
+
 	d->watch = (struct eg_logwatch)EG_LOGWATCH_INIT;
 	d->timeline = eg_xcalloc(EG_TIMELINE_MAX, sizeof(*d->timeline));
+	for (k = 0; anchors[k]; k++) {
+		unsigned b = pair((const unsigned char *)anchors[k]);
+
+		d->bigram[b >> 3] |= (unsigned char)(1u << (b & 7));
+	}
 	return d;
 }
 
@@ -225,6 +249,30 @@ void eg_diagnose_record(struct eg_diagnosis *d, int64_t ts_ms,
 	if (ts_ms)
 		d->last_ts = ts_ms;
 	match_message(d, ts_ms, message);
+}
+
+bool eg_diagnose_wants(const struct eg_diagnosis *d, struct eg_str line)
+{
+	const unsigned char *p = (const unsigned char *)line.p;
+	size_t i;
+	int k;
+
+	if (d->watch.in_block)
+		return true;
+	/* one pass: only where an anchor's first two bytes stand, compare */
+	for (i = 0; i + 1 < line.len; i++) {
+		unsigned b = pair(p + i);
+
+		if (!(d->bigram[b >> 3] & (1u << (b & 7))))
+			continue;
+		for (k = 0; anchors[k]; k++) {
+			size_t n = strlen(anchors[k]);
+
+			if (n <= line.len - i && !memcmp(p + i, anchors[k], n))
+				return true;
+		}
+	}
+	return false;
 }
 
 void eg_diagnose_line(struct eg_diagnosis *d, struct eg_str line)

@@ -76,11 +76,20 @@ struct eg_diagnosis {
 	unsigned long lines, records;
 	int64_t last_ts;                  /* of the last record with a time */
 	unsigned retries_since_error;
+	unsigned char bigram[8192];       /* first two bytes of the anchors */
 };
 
 /* Allocate an empty diagnosis; free it with eg_diagnose_free(). */
 struct eg_diagnosis *eg_diagnose_new(void);
 void eg_diagnose_free(struct eg_diagnosis *d);
+
+/*
+ * Whether a line can matter: it carries one of the catalogue's anchors
+ * ("UCRT", "Retrying the request", "MCCloudConfiguration", ...) or
+ * continues a dasd scoring in progress. Lines that cannot matter need not
+ * be parsed at all; eg_diagnose_line() gives the same findings either way.
+ */
+bool eg_diagnose_wants(const struct eg_diagnosis *d, struct eg_str line);
 
 /* Feed one line of a text-style log (any style eg_ulog_parse_line reads). */
 void eg_diagnose_line(struct eg_diagnosis *d, struct eg_str line);

@@ -103,6 +103,37 @@ static void test_repeats_fold_and_the_timeline_is_capped(void **state)
 	eg_diagnose_free(d);
 }
 
+static void test_the_prefilter_keeps_every_signature(void **state)
+{
+	struct eg_diagnosis *d = eg_diagnose_new();
+	static const char *const lines[] = {
+		"dasd: [x] 0:com.apple.mobileactivationd.UCRT.OOB:D65047:[",
+		"mobileactivationd: Successfully performed UCRT OOB.",
+		"teslad: Retrying the request",
+		"Error fetching Device Enrollment configuration: Client is not DEP enabled.",
+		"Error fetching Device Enrollment configuration - Request too soon.  Try again later.",
+		"Bad response from apsd: Connection interrupted",
+		"(34006) Error Domain=MCCloudConfigurationErrorDomain Code=34006",
+		"403 Forbidden: T_C_NOT_SIGNED",
+		"Device is not AwaitingConfiguration",
+		"signing time is outside of certificate validity",
+		"Processing device rejection: FAILED_SIGNATURE_CHECK",
+		"[dEnrollmentIssuerVerifier] - Unable to validate issuer",
+		"CloudConfig: Error returning activation profile. Error = 403; Datasize = 0",
+		"returned an unexpected status (403).",
+		"Error Domain=DMCHTTPTransactionErrorDomain Code=23004",
+		NULL
+	};
+	int i;
+
+	(void)state;
+	for (i = 0; lines[i]; i++)
+		assert_true(eg_diagnose_wants(d, eg_str_from(lines[i])));
+	assert_false(eg_diagnose_wants(d, eg_str_from("kernel: [com.apple.kernel:default] state changed to idle")));
+	assert_false(eg_diagnose_wants(d, eg_str_from("")));
+	eg_diagnose_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +141,7 @@ int main(void)
 		cmocka_unit_test(test_numeric_format_and_other_policies),
 		cmocka_unit_test(test_error_signatures),
 		cmocka_unit_test(test_repeats_fold_and_the_timeline_is_capped),
+		cmocka_unit_test(test_the_prefilter_keeps_every_signature),
 	};
 	RUN(tests);
 }
