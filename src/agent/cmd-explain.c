@@ -102,7 +102,7 @@ static bool json_field(struct eg_str line, const char *key, char *out, size_t n)
 	for (q++; q < end && *q != '"' && o + 1 < n; q++) {
 		if (*q == '\\' && q + 1 < end) {
 			q++;
-			out[o++] = *q == 'n' ? ' ' : *q == 't' ? ' ' : *q;
+			out[o++] = *q == 'n' ? '\n' : *q == 't' ? '\t' : *q;
 			continue;
 		}
 		out[o++] = *q;

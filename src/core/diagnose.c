@@ -244,11 +244,30 @@ static void match_message(struct eg_diagnosis *d, int64_t ts, struct eg_str m)
 void eg_diagnose_record(struct eg_diagnosis *d, int64_t ts_ms,
 			struct eg_str process, struct eg_str message)
 {
+	const char *p = message.p, *end = message.p + message.len;
+	struct eg_str line;
+	struct eg_obs obs;
+
 	(void)process;
 	d->records++;
 	if (ts_ms)
 		d->last_ts = ts_ms;
-	match_message(d, ts_ms, message);
+	/*
+	 * A JSON record's message may hold a whole dasd scoring, lines and
+	 * all: its lines go through the same watcher as text lines, with the
+	 * record's time.
+	 */
+	while (eg_next_line(&p, end, &line)) {
+		if (eg_logwatch_feed(&d->watch, line, &obs)) {
+			if (!obs.has_ts && ts_ms) {
+				obs.has_ts = true;
+				obs.ts_ms = ts_ms;
+			}
+			observe(d, &obs);
+		} else if (!d->watch.in_block) {
+			match_message(d, ts_ms, line);
+		}
+	}
 }
 
 bool eg_diagnose_wants(const struct eg_diagnosis *d, struct eg_str line)

@@ -134,6 +134,22 @@ static void test_the_prefilter_keeps_every_signature(void **state)
 	eg_diagnose_free(d);
 }
 
+static void test_a_json_record_holding_a_whole_scoring(void **state)
+{
+	struct eg_diagnosis *d = eg_diagnose_new();
+
+	(void)state;
+	/* 5.5/5.6: eventMessage keeps the scoring's newlines */
+	eg_diagnose_record(d, 1596733082000LL, eg_str_from("dasd"), eg_str_from(
+		"0:com.apple.mobileactivationd.UCRT.OOB:D65047:[\n"
+		"\t{name: ThermalPolicy, policyWeight: 5.000, response: {Decision: Absolutely Must Not Proceed, Score: 0.00, Rationale: [{thermalLevel >= 2}]}}\n"
+		" ], FinalDecision: Absolutely Must Not Proceed}"));
+	eg_diagnose_finish(d);
+	assert_true(d->findings[EG_F_UCRT_BLOCKED_THERMAL].seen);
+	assert_true(d->findings[EG_F_UCRT_BLOCKED_THERMAL].first_ms == 1596733082000LL);
+	eg_diagnose_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_error_signatures),
 		cmocka_unit_test(test_repeats_fold_and_the_timeline_is_capped),
 		cmocka_unit_test(test_the_prefilter_keeps_every_signature),
+		cmocka_unit_test(test_a_json_record_holding_a_whole_scoring),
 	};
 	RUN(tests);
 }
