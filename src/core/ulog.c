@@ -96,6 +96,19 @@ int eg_scan_log_time(struct eg_scan *s, int64_t *ms, bool *has_offset)
 	return 0;
 }
 
+/* "(library) " at the cursor, optional: the sender image (5.2). */
+static void skip_library(struct eg_scan *s)
+{
+	struct eg_scan t = *s;
+	struct eg_str lib;
+
+	if (!eg_scan_ch(&t, '(') && !eg_scan_until(&t, ')', &lib, 256)) {
+		t.p++;
+		(void)eg_scan_ch(&t, ' ');
+		*s = t;
+	}
+}
+
 /* "[subsystem:category] " at the cursor, optional. */
 static void scan_subsys(struct eg_scan *s, struct eg_ulog_rec *rec)
 {
@@ -153,12 +166,7 @@ static bool parse_default(struct eg_scan *s, struct eg_ulog_rec *rec)
 	rec->style = EG_ULOG_DEFAULT;
 	rec->pid = (long)pid;
 	rec->process = proc;
-	if (s->p < s->end && *s->p == '(') {
-		struct eg_str lib;
-
-		if (!eg_scan_ch(s, '(') && !eg_scan_until(s, ')', &lib, 256))
-			s->p++, (void)eg_scan_ch(s, ' ');
-	}
+	skip_library(s);
 	scan_subsys(s, rec);
 	eg_scan_rest(s, &rec->message);
 	return true;
@@ -228,12 +236,7 @@ static bool parse_compact(struct eg_scan *s, struct eg_ulog_rec *rec)
 		return false;
 	rec->style = EG_ULOG_COMPACT;
 	(void)eg_scan_ch(s, ' ');
-	if (s->p < s->end && *s->p == '(') {
-		struct eg_str lib;
-
-		if (!eg_scan_ch(s, '(') && !eg_scan_until(s, ')', &lib, 256))
-			s->p++, (void)eg_scan_ch(s, ' ');
-	}
+	skip_library(s);
 	scan_subsys(s, rec);
 	eg_scan_rest(s, &rec->message);
 	return true;
@@ -252,12 +255,7 @@ static bool parse_syslog(struct eg_scan *s, struct eg_ulog_rec *rec)
 		return false;
 	rec->style = EG_ULOG_SYSLOG;
 	(void)eg_scan_ch(s, ' ');
-	if (s->p < s->end && *s->p == '(') {
-		struct eg_str lib;
-
-		if (!eg_scan_ch(s, '(') && !eg_scan_until(s, ')', &lib, 256))
-			s->p++, (void)eg_scan_ch(s, ' ');
-	}
+	skip_library(s);
 	scan_subsys(s, rec);
 	eg_scan_rest(s, &rec->message);
 	return true;
