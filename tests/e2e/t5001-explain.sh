@@ -68,6 +68,11 @@ check "recognised as such" has "$TMP/o" "enrollguard.jsonl: enrollguard events"
 check "the blocks become the thermal finding" has "$TMP/o" "failure ucrt.blocked.thermal"
 check "the renewals' 34006" has "$TMP/o" "failure cloudconfig.error"
 check "and the run's end" has "$TMP/o" "enrollguard run.gave_up"
+"$ENROLLGUARD" explain --serial FVFXC2HOT001 "$ROOT/var/log/enrollguard.jsonl" > "$TMP/o" 2>&1; rc=$?
+check "--serial of that Mac: its findings" has "$TMP/o" "failure ucrt.blocked.thermal"
+"$ENROLLGUARD" explain --serial C02OTHERMAC1 "$ROOT/var/log/enrollguard.jsonl" > "$TMP/o" 2>&1; rc=$?
+check "--serial of another Mac: nothing, exit 0" exits_with 0
+check "and no finding" lacks "$TMP/o" "ucrt.blocked"
 head -c 100000 /dev/urandom > "$TMP/noise"
 "$ENROLLGUARD" explain "$TMP/noise" > "$TMP/o" 2>&1; rc=$?
 check "binary noise: exit 0, no findings, no crash" exits_with 0
