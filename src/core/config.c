@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "scan.h"
+#include "plistbuf.h"
 #include "banned.h"
 
 #define FIELD(vals, o, type) ((type *)((char *)(vals) + (o)->offset))
@@ -288,9 +289,7 @@ enum eg_err eg_config_to_plist(const struct eg_opt *t, size_t n,
 			       struct eg_buf *out)
 {
 	plist_t d = plist_new_dict();
-	char *xml = NULL, text[32];
-	uint32_t len = 0;
-	enum eg_err rc;
+	char text[32];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -319,11 +318,5 @@ enum eg_err eg_config_to_plist(const struct eg_opt *t, size_t n,
 			break;
 		}
 	}
-	plist_to_xml(d, &xml, &len);
-	plist_free(d);
-	if (!xml)
-		return EG_ERR_INVALID;
-	rc = eg_buf_add(out, xml, len);
-	plist_to_xml_free(xml);
-	return rc;
+	return eg_plist_to_buf(d, out);
 }

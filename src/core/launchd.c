@@ -4,14 +4,12 @@
 
 #include <plist/plist.h>
 
+#include "plistbuf.h"
 #include "banned.h"
 
 enum eg_err eg_launchd_daemon_xml(const char *program, struct eg_buf *out)
 {
 	plist_t d = plist_new_dict(), args = plist_new_array(), keep = plist_new_dict();
-	char *xml = NULL;
-	uint32_t len = 0;
-	enum eg_err rc;
 
 	plist_dict_set_item(d, "Label", plist_new_string(EG_LAUNCHD_LABEL));
 	plist_array_append_item(args, plist_new_string(program));
@@ -24,11 +22,5 @@ enum eg_err eg_launchd_daemon_xml(const char *program, struct eg_buf *out)
 	plist_dict_set_item(d, "ThrottleInterval", plist_new_uint(30));
 	plist_dict_set_item(d, "StandardOutPath", plist_new_string(EG_INSTALL_STDOUT));
 	plist_dict_set_item(d, "StandardErrorPath", plist_new_string(EG_INSTALL_STDOUT));
-	plist_to_xml(d, &xml, &len);
-	plist_free(d);
-	if (!xml)
-		return EG_ERR_INVALID;
-	rc = eg_buf_add(out, xml, len);
-	plist_to_xml_free(xml);
-	return rc;
+	return eg_plist_to_buf(d, out);
 }
