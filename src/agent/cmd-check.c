@@ -18,6 +18,7 @@
 #include "certsrc.h"
 #include "diagnose.h"
 #include "cmd.h"
+#include "enrollfacts.h"
 #include "file.h"
 #include "json.h"
 #include "mac.h"
@@ -86,24 +87,6 @@ static struct item *item(struct check *c, const char *key, enum level lv,
 	return it;
 }
 
-static int profiles(struct check *c, const char *verb, struct eg_buf *out)
-{
-	struct eg_child ch = EG_CHILD_INIT;
-	struct eg_diag d = EG_DIAG_INIT;
-	int code = -1;
-
-	if (mac_run(c->g, EG_PATH_PROFILES, (const char *[]){ verb, "-type", "enrollment",
-		    NULL }, 60000, NULL, &ch, &d) == EG_OK) {
-		code = ch.exit_code;
-		(void)(eg_buf_add(out, ch.out.buf, ch.out.len) ||
-		       eg_buf_add(out, ch.err.buf, ch.err.len));
-	} else {
-		eg_buf_addstr(out, d.msg);
-	}
-	eg_child_release(&ch);
-	return code;
-}
-
 static void check_system(struct check *c)
 {
 	struct eg_child ch = EG_CHILD_INIT;
@@ -161,50 +144,33 @@ static void check_thermal_and_setup(struct check *c)
 
 static void check_enrollment(struct check *c)
 {
-	struct eg_buf b = EG_BUF_INIT(64 * 1024);
 	struct eg_enroll_status st;
-	struct eg_diag d = EG_DIAG_INIT;
 	struct item *it;
+	char text[512];
 
-	profiles(c, "status", &b);
-	if (eg_profiles_parse_status(b.buf, b.len, &st, &d) != EG_OK) {
+	if (facts_status(c->g, NULL, &st, text, sizeof(text)) != EG_OK) {
 		it = item(c, "enrollment", WARN, "unknown");
-		snprintf(it->detail, sizeof(it->detail), "profiles status: %.200s", b.buf);
-	} else {
-		it = item(c, "enrollment", st.dep == 1 && st.mdm == 1 ? OK : WARN,
-			  st.dep == 1 && st.mdm == 1 ? "dep+mdm" : st.mdm == 1 ? "mdm" : "none");
-		snprintf(it->detail, sizeof(it->detail),
-			 "enrolled via DEP: %s; MDM enrollment: %s%s%s%s",
-			 st.dep == 1 ? "yes" : "no", st.mdm == 1 ? "yes" : "no",
-			 st.user_approved ? " (user approved)" : "",
-			 st.server[0] ? "; MDM server " : "", st.server);
+		snprintf(it->detail, sizeof(it->detail), "profiles status: %s", text);
+		return;
 	}
-	eg_buf_release(&b);
+	it = item(c, "enrollment", st.dep == 1 && st.mdm == 1 ? OK : WARN,
+		  st.dep == 1 && st.mdm == 1 ? "dep+mdm" : st.mdm == 1 ? "mdm" : "none");
+	facts_status_text(&st, it->detail, sizeof(it->detail));
 }
 
 static void check_configuration(struct check *c)
 {
-	struct eg_buf b = EG_BUF_INIT(1024 * 1024);
-	struct eg_diag d = EG_DIAG_INIT;
 	struct eg_enroll_config cfg;
 	struct eg_profiles_error perr;
+	enum facts_source src;
 	struct item *it;
-	char path[PATH_MAX], v[32];
+	char why[512], v[32];
 
-	mac_path(c->g, EG_PATH_CLOUD_RECORD, path, sizeof(path));
-	if (eg_file_read(path, &b, &d) == EG_OK &&
-	    eg_profiles_parse_record_plist(b.buf, b.len, &cfg, &d) == EG_OK && cfg.mdm_url[0]) {
+	src = facts_config(c->g, NULL, &cfg, &perr, why, sizeof(why));
+	if (src != FACTS_NONE) {
 		it = item(c, "configuration", OK, "available");
-		snprintf(it->detail, sizeof(it->detail), "cached record: \"%s\", MDM %s",
-			 cfg.org_name, cfg.mdm_url);
-		snprintf(c->mdm_url, sizeof(c->mdm_url), "%s", cfg.mdm_url);
-		goto out;
-	}
-	eg_buf_reset(&b);
-	profiles(c, "show", &b);
-	if (eg_profiles_parse_show(b.buf, b.len, &cfg, &perr, &d) == EG_OK) {
-		it = item(c, "configuration", OK, "available");
-		snprintf(it->detail, sizeof(it->detail), "\"%s\", MDM %s", cfg.org_name, cfg.mdm_url);
+		snprintf(it->detail, sizeof(it->detail), "%s\"%s\", MDM %s",
+			 src == FACTS_CACHED ? "cached record: " : "", cfg.org_name, cfg.mdm_url);
 		snprintf(c->mdm_url, sizeof(c->mdm_url), "%s", cfg.mdm_url);
 	} else if (perr.kind == EG_PROFILES_FAIL_NOT_DEP) {
 		it = item(c, "configuration", FAIL, "not-dep");
@@ -221,10 +187,8 @@ static void check_configuration(struct check *c)
 			 eg_cloudcfg_describe(perr.code) ? eg_cloudcfg_describe(perr.code) : perr.text);
 	} else {
 		it = item(c, "configuration", WARN, "unknown");
-		snprintf(it->detail, sizeof(it->detail), "%s", perr.text[0] ? perr.text : d.msg);
+		snprintf(it->detail, sizeof(it->detail), "%s", perr.text[0] ? perr.text : why);
 	}
-out:
-	eg_buf_release(&b);
 }
 
 static void check_push_cert(struct check *c)

@@ -26,6 +26,7 @@
 
 #include "certsrc.h"
 #include "cmd.h"
+#include "enrollfacts.h"
 #include "file.h"
 #include "json.h"
 #include "lock.h"
@@ -149,66 +150,45 @@ static struct item *add(struct renew *r, const char *name, enum level lv,
 
 static int tool(struct renew *r, const char *const *args, struct eg_buf *out)
 {
-	struct eg_child c = EG_CHILD_INIT;
-	struct eg_diag d = EG_DIAG_INIT;
-	int code = -1;
-
-	if (mac_run(r->g, EG_PATH_PROFILES, args, 60000, &got_signal, &c, &d) == EG_OK) {
-		code = c.exit_code;
-		(void)(eg_buf_add(out, c.out.buf, c.out.len) ||
-		       eg_buf_add(out, c.err.buf, c.err.len));
-	} else {
-		eg_buf_addstr(out, d.msg);
-	}
-	eg_child_release(&c);
-	return code;
+	return facts_profiles(r->g, args, &got_signal, out);
 }
 
 /* ---- preflight ------------------------------------------------------- */
 
 static void check_status(struct renew *r)
 {
-	struct eg_buf b = EG_BUF_INIT(64 * 1024);
 	struct eg_enroll_status st;
-	struct eg_diag d = EG_DIAG_INIT;
+	char text[600];
 
-	tool(r, (const char *[]){ "status", "-type", "enrollment", NULL }, &b);
-	if (eg_profiles_parse_status(b.buf, b.len, &st, &d) != EG_OK) {
-		add(r, "DEP/MDM status", WARN, "profiles status printed no status: %.200s", b.buf);
-	} else {
-		r->dep_enrolled = st.dep == 1;
-		add(r, "DEP/MDM status", OK, "enrolled via DEP: %s; MDM enrollment: %s%s%s%s",
-		    st.dep == 1 ? "yes" : "no", st.mdm == 1 ? "yes" : "no",
-		    st.user_approved ? " (user approved)" : "",
-		    st.server[0] ? "; MDM server " : "", st.server);
+	if (facts_status(r->g, &got_signal, &st, text, sizeof(text)) != EG_OK) {
+		add(r, "DEP/MDM status", WARN, "profiles status printed no status: %s", text);
+		return;
 	}
-	eg_buf_release(&b);
+	r->dep_enrolled = st.dep == 1;
+	facts_status_text(&st, text, sizeof(text));
+	add(r, "DEP/MDM status", OK, "%s", text);
 }
 
 static void check_config(struct renew *r)
 {
-	struct eg_buf b = EG_BUF_INIT(1024 * 1024);
-	struct eg_diag d = EG_DIAG_INIT;
 	struct eg_profiles_error perr;
-	char path[PATH_MAX];
+	char why[512];
 
-	mac_path(r->g, EG_PATH_CLOUD_RECORD, path, sizeof(path));
-	if (eg_file_read(path, &b, &d) == EG_OK &&
-	    eg_profiles_parse_record_plist(b.buf, b.len, &r->cfg, &d) == EG_OK &&
-	    r->cfg.mdm_url[0]) {
+	switch (facts_config(r->g, &got_signal, &r->cfg, &perr, why, sizeof(why))) {
+	case FACTS_CACHED:
 		r->have_cfg = true;
 		add(r, "enrollment configuration", OK, "cached record: \"%s\", MDM %s",
 		    r->cfg.org_name, r->cfg.mdm_url);
-		goto out;
-	}
-	/* no cached record: ask Apple (rate limited to once a day since 12.3) */
-	eg_buf_reset(&b);
-	tool(r, (const char *[]){ "show", "-type", "enrollment", NULL }, &b);
-	if (eg_profiles_parse_show(b.buf, b.len, &r->cfg, &perr, &d) == EG_OK) {
+		return;
+	case FACTS_SHOWN:
 		r->have_cfg = true;
 		add(r, "enrollment configuration", OK, "\"%s\", MDM %s", r->cfg.org_name,
 		    r->cfg.mdm_url);
-	} else if (perr.kind == EG_PROFILES_FAIL_NOT_DEP) {
+		return;
+	case FACTS_NONE:
+		break;
+	}
+	if (perr.kind == EG_PROFILES_FAIL_NOT_DEP) {
 		r->not_dep = true;
 		add(r, "enrollment configuration", FAIL, "Apple has no ADE record for this "
 		    "serial (\"Client is not DEP enabled.\"): assign it to your MDM in Apple "
@@ -220,11 +200,8 @@ static void check_config(struct renew *r)
 		add(r, "enrollment configuration", WARN, "(%ld) %s", perr.code,
 		    eg_cloudcfg_describe(perr.code));
 	} else {
-		add(r, "enrollment configuration", WARN, "%s",
-		    perr.text[0] ? perr.text : d.msg);
+		add(r, "enrollment configuration", WARN, "%s", perr.text[0] ? perr.text : why);
 	}
-out:
-	eg_buf_release(&b);
 }
 
 static void check_push_cert(struct renew *r)
@@ -485,14 +462,11 @@ static int stop_would_403(struct renew *r)
 
 static bool dep_enrolled_now(struct renew *r)
 {
-	struct eg_buf b = EG_BUF_INIT(64 * 1024);
 	struct eg_enroll_status st;
-	bool yes;
+	char raw[256];
 
-	tool(r, (const char *[]){ "status", "-type", "enrollment", NULL }, &b);
-	yes = eg_profiles_parse_status(b.buf, b.len, &st, NULL) == EG_OK && st.dep == 1;
-	eg_buf_release(&b);
-	return yes;
+	return facts_status(r->g, &got_signal, &st, raw, sizeof(raw)) == EG_OK &&
+	       st.dep == 1;
 }
 
 /* Watch `log stream` and profiles status until an outcome or the timeout. */
