@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include "scan.h"
+
 #include "banned.h"
 
 int64_t eg_days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -67,4 +69,72 @@ void eg_format_human(int64_t ms, int offset_min, char *out, size_t n)
 	snprintf(out, n, "%04lld-%02u-%02u %02d:%02d:%02d %c%02d%02d",
 		 (long long)y, mo, d, hh, mm, ss, offset_min < 0 ? '-' : '+',
 		 off / 60, off % 60);
+}
+
+static int scan_fixed(struct eg_scan *s, int digits, unsigned *v)
+{
+	unsigned n = 0;
+	int i;
+
+	for (i = 0; i < digits; i++) {
+		if (s->p >= s->end || *s->p < '0' || *s->p > '9')
+			return 1;
+		n = n * 10 + (unsigned)(*s->p++ - '0');
+	}
+	*v = n;
+	return 0;
+}
+
+static int scan_offset(struct eg_scan *s, int *offset_min)
+{
+	unsigned hh, mm;
+	int sign;
+
+	if (!eg_scan_ch(s, 'Z')) {
+		*offset_min = 0;
+		return 0;
+	}
+	if (s->p >= s->end || (*s->p != '+' && *s->p != '-'))
+		return 1;
+	sign = *s->p++ == '-' ? -1 : 1;
+	if (scan_fixed(s, 2, &hh) || eg_scan_ch(s, ':') || scan_fixed(s, 2, &mm) ||
+	    hh > 23 || mm > 59)
+		return 1;
+	*offset_min = sign * (int)(hh * 60 + mm);
+	return 0;
+}
+
+int eg_parse_iso(const char *text, size_t len, int64_t *ms)
+{
+	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	struct eg_scan s;
+	unsigned y, mo, d, hh, mi, ss, frac = 0, digit;
+	int ndig = 0, off;
+
+	eg_scan_init(&s, text, len);
+	if (scan_fixed(&s, 4, &y) || eg_scan_ch(&s, '-') || scan_fixed(&s, 2, &mo) ||
+	    eg_scan_ch(&s, '-') || scan_fixed(&s, 2, &d) || eg_scan_ch(&s, 'T') ||
+	    scan_fixed(&s, 2, &hh) || eg_scan_ch(&s, ':') || scan_fixed(&s, 2, &mi) ||
+	    eg_scan_ch(&s, ':') || scan_fixed(&s, 2, &ss))
+		return 1;
+	if (!eg_scan_ch(&s, '.')) {
+		while (ndig < 9 && !scan_fixed(&s, 1, &digit)) {
+			if (ndig++ < 3)
+				frac = frac * 10 + digit;
+		}
+		if (ndig == 0)
+			return 1;
+		for (int i = ndig; i < 3; i++)
+			frac *= 10;
+	}
+	if (scan_offset(&s, &off) || !eg_scan_eof(&s))
+		return 1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || hh > 23 ||
+	    mi > 59 || ss > 60)
+		return 1;
+	if (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))
+		return 1;
+	*ms = ((eg_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss -
+		(int64_t)off * 60) * 1000) + frac;
+	return 0;
 }

@@ -1,0 +1,241 @@
+#include "devstate.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "timefmt.h"
+#include "banned.h"
+
+static const char *const names[DS_COUNT] = {
+	[DS_RUNNING] = "running",   [DS_WAITING] = "waiting",
+	[DS_HOT] = "hot",           [DS_BLOCKED] = "blocked",
+	[DS_RETRYING] = "retrying", [DS_ENROLLED] = "enrolled",
+	[DS_GAVE_UP] = "gave_up",   [DS_STOPPED] = "stopped",
+};
+
+const char *devstate_name(enum devstate s)
+{
+	return (unsigned)s < DS_COUNT ? names[s] : NULL;
+}
+
+int devstate_from_name(const char *name)
+{
+	for (int i = 0; i < DS_COUNT; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+void devstate_init(struct device *d, const char *serial)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->serial, sizeof(d->serial), "%s", serial);
+	d->state = DS_RUNNING;
+	d->last_ts = INT64_MIN;
+}
+
+static void set_state(struct device *d, const struct srv_event *e,
+		      enum devstate s, const char *detail)
+{
+	if (d->state != s)
+		d->state_since = e->ts_ms;
+	d->state = s;
+	snprintf(d->detail, sizeof(d->detail), "%s", detail);
+}
+
+static const char *data_str(json_t *data, const char *key)
+{
+	json_t *v = json_object_get(data, key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static void apply_thermal(struct device *d, const struct srv_event *e, json_t *data)
+{
+	json_t *t = json_object_get(data, "cpu_die_c");
+	bool hot = json_is_true(json_object_get(data, "hot"));
+
+	if (json_is_number(t)) {
+		d->has_temp = true;
+		d->temp_milli = (int64_t)(json_number_value(t) * 1000.0 + 0.5);
+	}
+	snprintf(d->pressure, sizeof(d->pressure), "%s",
+		 data_str(data, "thermal_pressure"));
+	if (hot && (d->state == DS_RUNNING || d->state == DS_RETRYING))
+		set_state(d, e, DS_HOT, e->text);
+	else if (!hot && d->state == DS_HOT)
+		set_state(d, e, DS_RUNNING, "cooled down");
+}
+
+static void apply_dasd(struct device *d, const struct srv_event *e, json_t *data)
+{
+	const char *policy = data_str(data, "blocking_policy");
+	const char *decision = data_str(data, "decision");
+	char detail[160];
+
+	if (policy[0] && strstr(decision, "Not Proceed")) {
+		snprintf(detail, sizeof(detail), "%s: %s", policy,
+			 data_str(data, "rationale")[0] ? data_str(data, "rationale") : decision);
+		set_state(d, e, DS_BLOCKED, detail);
+		snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+	} else if (d->state == DS_BLOCKED) {
+		set_state(d, e, DS_RUNNING, "dasd let the UCRT task proceed");
+	}
+}
+
+static void apply_renew(struct device *d, const struct srv_event *e, json_t *data)
+{
+	json_t *n = json_object_get(data, "attempt");
+
+	if (json_is_integer(n))
+		d->attempt = json_integer_value(n);
+	if (strcmp(e->type, "renew.attempt") == 0) {
+		if (d->state != DS_BLOCKED && d->state != DS_HOT)
+			set_state(d, e, d->attempt > 1 ? DS_RETRYING : DS_RUNNING, e->text);
+		return;
+	}
+	if (json_is_true(json_object_get(data, "ok")))
+		return;
+	if (d->state != DS_BLOCKED && d->state != DS_HOT)
+		set_state(d, e, DS_RETRYING, e->text);
+	snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+}
+
+/* The events that change the state without looking at their data. */
+static bool apply_simple(struct device *d, const struct srv_event *e)
+{
+	static const struct {
+		const char *type;
+		enum devstate state;
+		int finding;   /* the text becomes the finding */
+	} simple[] = {
+		{ "setup.waiting", DS_WAITING, 0 },  { "setup.found", DS_RUNNING, 0 },
+		{ "setup.timeout", DS_RUNNING, 1 },  { "ucrt.acquired", DS_RUNNING, 0 },
+		{ "run.enrolled", DS_ENROLLED, 0 },  { "run.gave_up", DS_GAVE_UP, 1 },
+		{ "run.interrupted", DS_STOPPED, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(simple) / sizeof(*simple); i++) {
+		if (strcmp(e->type, simple[i].type) != 0)
+			continue;
+		/* a later gave_up line (LaunchDaemon kept) must not hide enrolled */
+		if (d->state == DS_ENROLLED && simple[i].state == DS_GAVE_UP)
+			return true;
+		set_state(d, e, simple[i].state, e->text);
+		if (simple[i].finding)
+			snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+		return true;
+	}
+	if (strcmp(e->type, "ucrt.unavailable") == 0 ||
+	    strcmp(e->type, "config.unavailable") == 0 ||
+	    strcmp(e->type, "cloudconfig.retry") == 0) {
+		snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+		return true;
+	}
+	return false;
+}
+
+static void apply_event(struct device *d, const struct srv_event *e)
+{
+	json_t *data;
+
+	if (apply_simple(d, e))
+		return;
+	data = json_loads(e->data_json, 0, NULL);
+	if (strcmp(e->type, "thermal.sample") == 0)
+		apply_thermal(d, e, data);
+	else if (strcmp(e->type, "dasd.verdict") == 0)
+		apply_dasd(d, e, data);
+	else if (strncmp(e->type, "renew.", 6) == 0 && strcmp(e->type, "renew.start") != 0)
+		apply_renew(d, e, data);
+	json_decref(data);
+}
+
+static void take_host(struct device *d, const struct srv_event *e)
+{
+	if (e->name[0])
+		snprintf(d->name, sizeof(d->name), "%s", e->name);
+	if (e->model[0])
+		snprintf(d->model, sizeof(d->model), "%s", e->model);
+	if (e->os[0])
+		snprintf(d->os, sizeof(d->os), "%s", e->os);
+	if (e->build[0])
+		snprintf(d->build, sizeof(d->build), "%s", e->build);
+	if (e->arch[0])
+		snprintf(d->arch, sizeof(d->arch), "%s", e->arch);
+}
+
+static bool same_view(const struct device *a, const struct device *b)
+{
+	return a->state == b->state && a->attempt == b->attempt &&
+	       a->has_temp == b->has_temp && a->temp_milli == b->temp_milli &&
+	       a->state_since == b->state_since &&
+	       strcmp(a->detail, b->detail) == 0 && strcmp(a->finding, b->finding) == 0 &&
+	       strcmp(a->pressure, b->pressure) == 0 && strcmp(a->run_id, b->run_id) == 0 &&
+	       strcmp(a->name, b->name) == 0 && strcmp(a->model, b->model) == 0 &&
+	       strcmp(a->os, b->os) == 0 && strcmp(a->build, b->build) == 0 &&
+	       strcmp(a->arch, b->arch) == 0;
+}
+
+bool devstate_apply(struct device *d, const struct srv_event *e)
+{
+	struct device before = *d;
+	bool same_run = strcmp(d->run_id, e->run_id) == 0;
+
+	d->events++;
+	if (same_run ? e->seq <= d->last_seq : e->ts_ms < d->last_ts)
+		return false;   /* late: the device already shows something newer */
+	if (!same_run) {
+		snprintf(d->run_id, sizeof(d->run_id), "%s", e->run_id);
+		d->attempt = 0;
+		if (d->state == DS_ENROLLED || d->state == DS_GAVE_UP ||
+		    d->state == DS_STOPPED)
+			set_state(d, e, DS_RUNNING, "a new run started");
+	}
+	if (d->state_since == 0)
+		d->state_since = e->ts_ms;
+	d->last_seq = e->seq;
+	d->last_ts = e->ts_ms;
+	take_host(d, e);
+	apply_event(d, e);
+	return !same_view(&before, d);
+}
+
+enum eg_err devstate_json(const struct device *d, struct eg_buf *out)
+{
+	struct eg_jw w;
+	char ts[40], num[32];
+
+	eg_jw_begin(&w, out);
+	eg_jw_str(&w, "serial", d->serial);
+	eg_jw_str(&w, "name", d->name);
+	eg_jw_str(&w, "model", d->model);
+	eg_jw_str(&w, "os", d->os);
+	eg_jw_str(&w, "build", d->build);
+	eg_jw_str(&w, "arch", d->arch);
+	eg_jw_str(&w, "state", devstate_name(d->state));
+	eg_jw_str(&w, "detail", d->detail);
+	eg_format_iso(d->state_since, ts, sizeof(ts));
+	eg_jw_str(&w, "state_since", ts);
+	eg_jw_int(&w, "attempt", d->attempt);
+	if (d->has_temp) {
+		snprintf(num, sizeof(num), "%s%lld.%03lld", d->temp_milli < 0 ? "-" : "",
+			 (long long)llabs(d->temp_milli / 1000),
+			 (long long)llabs(d->temp_milli % 1000));
+		eg_jw_raw(&w, "cpu_die_c", num);
+	} else {
+		eg_jw_null(&w, "cpu_die_c");
+	}
+	eg_jw_str(&w, "thermal_pressure", d->pressure);
+	eg_jw_str(&w, "finding", d->finding);
+	eg_jw_str(&w, "run_id", d->run_id);
+	eg_format_iso(d->last_ts, ts, sizeof(ts));
+	eg_jw_str(&w, "last_seen", ts);
+	eg_jw_int(&w, "events", d->events);
+	eg_jw_end(&w);
+	return w.rc;
+}

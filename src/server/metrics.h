@@ -1,0 +1,54 @@
+/*
+ * metrics.h: counters for GET /metrics (Prometheus text format 0.0.4).
+ *
+ * Counters are atomics, so request threads update them without a lock;
+ * the exposition reads them once per scrape. Device counts per state come
+ * from the database at scrape time (metrics_format's caller passes them).
+ */
+#ifndef EG_SERVER_METRICS_H
+#define EG_SERVER_METRICS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "devstate.h"
+
+enum reject_reason {
+	RJ_MALFORMED,       /* 400: not JSON, wrong field */
+	RJ_UNAUTHORIZED,    /* 401/403 */
+	RJ_TOO_LARGE,       /* 413 */
+	RJ_CONTENT_TYPE,    /* 415 */
+	RJ_RATE_LIMITED,    /* 429 */
+	RJ_STORAGE,         /* 503 */
+	RJ_COUNT
+};
+
+#define METRICS_BUCKETS 12
+
+struct metrics {
+	atomic_uint_fast64_t events_ingested;
+	atomic_uint_fast64_t events_duplicate;
+	atomic_uint_fast64_t batches;
+	atomic_uint_fast64_t rejected[RJ_COUNT];       /* requests, by reason */
+	atomic_uint_fast64_t latency[METRICS_BUCKETS + 1]; /* last is +Inf */
+	atomic_uint_fast64_t latency_sum_us;
+	atomic_uint_fast64_t requests;
+	atomic_uint_fast64_t commits;                  /* group commits */
+};
+
+void metrics_init(struct metrics *m);
+void metrics_reject(struct metrics *m, enum reject_reason r);
+/* One request's time, from its first byte to its response queued. */
+void metrics_observe(struct metrics *m, uint64_t us);
+
+/*
+ * Append the exposition to out: the counters, devices{state=...} from
+ * counts, events_stored, and sse_clients. Returns EG_OK or
+ * EG_ERR_TOO_LARGE.
+ */
+enum eg_err metrics_format(struct metrics *m, const int64_t counts[DS_COUNT],
+			   int64_t events_stored, unsigned sse_clients,
+			   struct eg_buf *out);
+
+#endif
