@@ -32,6 +32,7 @@
 #include "opts.h"
 #include "profiles.h"
 #include "recorder.h"
+#include "reporter.h"
 #include "run-opts.h"
 #include "sampler.h"
 #include "strategy.h"
@@ -75,6 +76,7 @@ struct run {
 	char last_error[256];
 	long last_code;
 	unsigned renew_timeouts;
+	struct reporter rp;
 };
 
 /* ---- configuration ---------------------------------------------------- */
@@ -519,8 +521,12 @@ static bool renew_once(struct run *r)
 	snprintf(r->rec.st.waiting_for, sizeof(r->rec.st.waiting_for),
 		 "profiles renew -type enrollment to finish (attempt %u)", n);
 	r->rec.st.next_attempt_ms = 0;
-	recorder_emit(&r->rec, "renew.attempt", NULL,
+	eg_jw_begin(&w, &data);
+	eg_jw_int(&w, "attempt", n);
+	eg_jw_end(&w);
+	recorder_emit(&r->rec, "renew.attempt", w.rc == EG_OK ? data.buf : NULL,
 		      "attempt %u (%s): profiles renew -type enrollment", n, why);
+	eg_buf_reset(&data);
 	if (mac_run(r->g, EG_PATH_PROFILES,
 		    (const char *[]){ "renew", "-type", "enrollment", NULL },
 		    r->o.child_timeout, &got_signal, &c, &d) != EG_OK) {
@@ -850,6 +856,49 @@ static int open_records(struct run *r, struct eg_lock *lock, struct eg_runstate 
 	return 0;
 }
 
+/* With ReportURL set, events also go to the server through the spool. */
+static void start_reporter(struct run *r)
+{
+	char dir[PATH_MAX], spool[PATH_MAX + 8], token[PATH_MAX];
+	struct eg_diag d = EG_DIAG_INIT;
+	enum eg_err rc;
+
+	if (!r->o.report_url || !r->o.report_url[0])
+		return;
+	mac_join(r->g, r->o.state_dir, dir, sizeof(dir));
+	snprintf(spool, sizeof(spool), "%s/spool", dir);
+	token[0] = '\0';
+	if (r->o.report_token_file && r->o.report_token_file[0]) {
+		mac_join(r->g, r->o.report_token_file, token, sizeof(token));
+		/* the token is a credential: only root may have written it */
+		if (geteuid() == 0 && (rc = eg_file_check_safe(token, 0, &d)) != EG_OK &&
+		    rc != EG_ERR_NOT_FOUND)
+			die(EG_EXIT_USAGE, "refusing report token: %s", d.msg);
+	}
+	rc = reporter_start(&r->rp, r->o.report_url, token, spool,
+			    r->o.report_spool_max * 1024, &d);
+	if (rc == EG_ERR_INVALID || rc == EG_ERR_NOT_FOUND)
+		die(EG_EXIT_USAGE, "%s", d.msg);
+	if (rc != EG_OK)
+		die(EG_EXIT_ENV, "%s", d.msg);
+	r->rec.reporter = &r->rp;
+}
+
+/* Give the reporter report_flush to empty the spool; record what is left. */
+static void stop_reporter(struct run *r)
+{
+	if (!r->rp.running)
+		return;
+	r->rec.reporter = NULL;
+	reporter_stop(&r->rp, r->o.report_flush);
+	r->rec.st.spooled = r->rp.spool.pending;
+	recorder_save(&r->rec);
+	if (r->rp.spool.pending)
+		warning("%llu events are still waiting for %s (%s); the next run sends them",
+			(unsigned long long)r->rp.spool.pending, r->o.report_url,
+			r->rp.last_error[0] ? r->rp.last_error : "no answer yet");
+}
+
 static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 {
 	struct run r;
@@ -864,6 +913,7 @@ static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 	r.rec = (struct recorder)RECORDER_INIT;
 	r.watch = (struct eg_logwatch)EG_LOGWATCH_INIT;
 	r.log = (struct eg_child)EG_CHILD_INIT;
+	r.rp = (struct reporter)REPORTER_INIT;
 	eg_buf_init(&r.logbuf, 64 * 1024);
 	eg_config_defaults(run_table, NOPTS, &r.o);
 	if (opts_parse(run_table, NOPTS, &r.o, set_by_flag, argc, argv,
@@ -884,6 +934,7 @@ static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 		eg_config_release(run_table, NOPTS, &r.o);
 		return EG_EXIT_OK;
 	}
+	start_reporter(&r);
 	begin(&r, &prev, resume);
 	snprintf(r.rec.st.log_file, sizeof(r.rec.st.log_file), "%s", r.o.log_file);
 	eg_format_duration(r.o.deadline, dl, sizeof(dl));
@@ -910,6 +961,7 @@ static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 	eg_child_release(&r.log);
 	eg_logwatch_release(&r.watch);
 	eg_buf_release(&r.logbuf);
+	stop_reporter(&r);
 	recorder_close(&r.rec);
 	eg_lock_release(&lock);
 	eg_config_release(run_table, NOPTS, &r.o);

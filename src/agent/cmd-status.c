@@ -24,6 +24,7 @@
 #include "mac.h"
 #include "opts.h"
 #include "recorder.h"
+#include "spool.h"
 #include "timefmt.h"
 #include "usage.h"
 #include "banned.h"
@@ -111,6 +112,9 @@ static void print_human(const struct eg_runstate *st)
 		printf("  result:        %s\n", st->result);
 	if (st->recommendation[0])
 		printf("  what to do:    %s\n", st->recommendation);
+	if (st->spooled)
+		printf("  to the server: %llu events waiting to be sent\n",
+		       (unsigned long long)st->spooled);
 	if (st->deadline_ms && !eg_runstate_finished(st)) {
 		eg_format_human(st->deadline_ms, off, t, sizeof(t));
 		printf("  deadline:      %s\n", t);
@@ -236,6 +240,16 @@ static int cmd_status_exec(int argc, char **argv, const struct eg_global *g)
 		error("%s", d.msg);
 		ret = EG_EXIT_ENV;
 		goto out;
+	}
+	/* the spool itself is newer than the state's count, which the run
+	 * writes only with its next event */
+	{
+		char spool[PATH_MAX + 8];
+		uint64_t n;
+
+		snprintf(spool, sizeof(spool), "%s/spool", dir);
+		if (eg_spool_count(spool, &n) == EG_OK && (n || st.spooled))
+			st.spooled = n;
 	}
 	if (o.json)
 		print_json(&st);

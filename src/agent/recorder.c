@@ -101,8 +101,13 @@ void recorder_emit(struct recorder *r, const char *type, const char *data_json,
 	if (eg_event_human(&ev, eg_utc_offset_min(ev.ts_ms), &line) == EG_OK)
 		write_all(r, r->human_fd, line.buf, line.len);
 	eg_buf_release(&line);
-	if (eg_event_json(&ev, &line) == EG_OK)
+	if (eg_event_json(&ev, &line) == EG_OK) {
 		write_all(r, r->json_fd, line.buf, line.len);
+		if (r->reporter)
+			reporter_append(r->reporter, line.buf, line.len);
+	}
+	if (r->reporter)
+		r->st.spooled = reporter_pending(r->reporter);
 	eg_buf_release(&line);
 	recorder_save(r);
 }

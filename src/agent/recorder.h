@@ -20,6 +20,7 @@
 
 #include "err.h"
 #include "event.h"
+#include "reporter.h"
 #include "runstate.h"
 
 struct recorder {
@@ -29,6 +30,7 @@ struct recorder {
 	struct eg_runstate st;
 	struct eg_host host;
 	int write_failed;      /* a log write failed (warned once) */
+	struct reporter *reporter;  /* borrowed; NULL when not reporting */
 };
 
 #define RECORDER_INIT { .human_fd = -1, .json_fd = -1 }

@@ -33,6 +33,10 @@ struct run_opts {
 	char *log_file;
 	char *event_log;
 	char *state_dir;
+	char *report_url;
+	char *report_token_file;
+	uint64_t report_spool_max;
+	uint64_t report_flush;
 	char *config;
 };
 

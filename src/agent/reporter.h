@@ -1,0 +1,69 @@
+/*
+ * reporter.h: sends the run's events to enrollguard-server in the
+ * background (DESIGN.md, "Records"; enrollguard(8), REPORTING).
+ *
+ * The recorder appends every event to an on-disk spool (core/spool.h);
+ * a thread of its own posts the oldest events in batches with libcurl
+ * and marks them sent only on a 2xx answer. Failures back off
+ * exponentially (1 s to 60 s, with jitter); nothing the reporter does
+ * ever waits the enrollment: the run only takes a mutex for an append.
+ * A batch the server refuses as invalid (400, 413) is set aside with a
+ * warning in the log, so one bad event cannot block the rest.
+ *
+ * Calling sequence:
+ *     struct reporter rp = REPORTER_INIT;
+ *     reporter_start(&rp, url, token, spool_dir, max_bytes, &diag);
+ *     reporter_append(&rp, json_line, len);        per event (recorder)
+ *     reporter_stop(&rp, flush_ms);   tries to empty the spool, then joins
+ */
+#ifndef EG_REPORTER_H
+#define EG_REPORTER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "spool.h"
+
+struct reporter {
+	bool running;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct eg_spool spool;
+	char *url;              /* owned: ".../api/v1/events" */
+	char *auth_header;      /* owned: "Authorization: Bearer ..." */
+	bool stopping;
+	int64_t flush_deadline_ms;   /* monotonic; when stopping */
+	uint64_t sent;          /* events the server took */
+	uint64_t rejected;      /* events it refused for good */
+	char last_error[256];   /* why the last attempt failed, "" after a success */
+};
+
+#define REPORTER_INIT { .running = false, .spool = EG_SPOOL_INIT }
+
+/*
+ * Check url (http:// or https://, at most 1000 bytes), read the token
+ * file (mode 0600 or stricter when owner_check), open the spool in
+ * spool_dir and start the thread. base_url is the server's address
+ * ("https://eg.example.com:8700"); "/api/v1/events" is appended.
+ * Returns EG_OK, EG_ERR_INVALID (url or token) or EG_ERR_IO, with diag.
+ */
+enum eg_err reporter_start(struct reporter *rp, const char *base_url,
+			   const char *token_file, const char *spool_dir,
+			   uint64_t max_bytes, struct eg_diag *diag);
+
+/* Queue one event line (with '\n'); wakes the thread. */
+void reporter_append(struct reporter *rp, const char *line, size_t len);
+
+/* Events queued and not yet sent. */
+uint64_t reporter_pending(struct reporter *rp);
+
+/*
+ * Send what is left for at most flush_ms, then stop the thread and close
+ * the spool (what is still unsent stays in it for the next run).
+ */
+void reporter_stop(struct reporter *rp, uint64_t flush_ms);
+
+#endif
