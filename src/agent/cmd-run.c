@@ -889,6 +889,7 @@ static void stop_reporter(struct run *r)
 {
 	if (!r->rp.running)
 		return;
+	recorder_flush_held(&r->rec);
 	r->rec.reporter = NULL;
 	reporter_stop(&r->rp, r->o.report_flush);
 	r->rec.st.spooled = r->rp.spool.pending;

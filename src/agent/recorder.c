@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "file.h"
 #include "mac.h"
 #include "usage.h"
@@ -79,6 +81,56 @@ enum eg_err recorder_save(struct recorder *r)
 	return rc;
 }
 
+static void spool_held(struct recorder *r)
+{
+	struct eg_buf line = EG_BUF_INIT(256 * 1024);
+	unsigned i;
+
+	for (i = 0; i < r->nheld; i++) {
+		struct eg_event *ev = &r->held[i].ev;
+
+		ev->host = &r->host;
+		eg_buf_reset(&line);
+		if (eg_event_json(ev, &line) == EG_OK)
+			reporter_append(r->reporter, line.buf, line.len);
+		free((char *)ev->type);
+		free((char *)ev->data_json);
+		free((char *)ev->text);
+	}
+	r->nheld = 0;
+	eg_buf_release(&line);
+}
+
+/* Hand the event (line is its JSON) to the reporter, or hold it. */
+static void report(struct recorder *r, const struct eg_event *ev, const struct eg_buf *line)
+{
+	struct eg_event *h;
+
+	if (!r->reporter)
+		return;
+	if (!r->host.serial[0] && r->nheld < RECORDER_HELD_MAX) {
+		h = &r->held[r->nheld++].ev;
+		*h = *ev;
+		h->run_id = r->st.run_id;
+		h->type = eg_xstrdup(ev->type);
+		h->data_json = ev->data_json ? eg_xstrdup(ev->data_json) : NULL;
+		h->text = eg_xstrdup(ev->text ? ev->text : "");
+		return;
+	}
+	if (r->nheld)
+		spool_held(r);
+	reporter_append(r->reporter, line->buf, line->len);
+}
+
+void recorder_flush_held(struct recorder *r)
+{
+	if (!r->reporter || !r->nheld)
+		return;
+	if (!r->host.serial[0])
+		snprintf(r->host.serial, sizeof(r->host.serial), "unknown");
+	spool_held(r);
+}
+
 void recorder_emit(struct recorder *r, const char *type, const char *data_json,
 		   const char *fmt, ...)
 {
@@ -101,11 +153,9 @@ void recorder_emit(struct recorder *r, const char *type, const char *data_json,
 	if (eg_event_human(&ev, eg_utc_offset_min(ev.ts_ms), &line) == EG_OK)
 		write_all(r, r->human_fd, line.buf, line.len);
 	eg_buf_release(&line);
-	if (eg_event_json(&ev, &line) == EG_OK) {
+	if (eg_event_json(&ev, &line) == EG_OK)
 		write_all(r, r->json_fd, line.buf, line.len);
-		if (r->reporter)
-			reporter_append(r->reporter, line.buf, line.len);
-	}
+	report(r, &ev, &line);
 	if (r->reporter)
 		r->st.spooled = reporter_pending(r->reporter);
 	eg_buf_release(&line);

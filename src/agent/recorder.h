@@ -23,6 +23,8 @@
 #include "reporter.h"
 #include "runstate.h"
 
+#define RECORDER_HELD_MAX 16
+
 struct recorder {
 	int human_fd;
 	int json_fd;
@@ -31,6 +33,15 @@ struct recorder {
 	struct eg_host host;
 	int write_failed;      /* a log write failed (warned once) */
 	struct reporter *reporter;  /* borrowed; NULL when not reporting */
+	/*
+	 * Events recorded before the Mac's serial number was known (run.start
+	 * comes before system.info): the server files events by serial, so
+	 * they are spooled once it is known, with the full host.
+	 */
+	struct held_event {
+		struct eg_event ev;          /* type, data_json, text owned */
+	} held[RECORDER_HELD_MAX];
+	unsigned nheld;
 };
 
 #define RECORDER_INIT { .human_fd = -1, .json_fd = -1 }
@@ -50,6 +61,13 @@ void recorder_emit(struct recorder *r, const char *type, const char *data_json,
 
 /* Persist r->st. Returns EG_OK or the error from eg_file_replace(). */
 enum eg_err recorder_save(struct recorder *r);
+
+/*
+ * Spool the held events even though the serial is still unknown (as
+ * "unknown"), so a run that never learns it still reports. Call before
+ * stopping the reporter.
+ */
+void recorder_flush_held(struct recorder *r);
 
 void recorder_close(struct recorder *r);
 
