@@ -104,37 +104,55 @@ static int scan_offset(struct eg_scan *s, int *offset_min)
 	return 0;
 }
 
-int eg_parse_iso(const char *text, size_t len, int64_t *ms)
+/* "2026-11-23T00:35:28" into its six fields. */
+static int scan_date_time(struct eg_scan *s, unsigned f[6])
+{
+	return scan_fixed(s, 4, &f[0]) || eg_scan_ch(s, '-') || scan_fixed(s, 2, &f[1]) ||
+	       eg_scan_ch(s, '-') || scan_fixed(s, 2, &f[2]) || eg_scan_ch(s, 'T') ||
+	       scan_fixed(s, 2, &f[3]) || eg_scan_ch(s, ':') || scan_fixed(s, 2, &f[4]) ||
+	       eg_scan_ch(s, ':') || scan_fixed(s, 2, &f[5]);
+}
+
+/* ".123456" (1 to 9 digits) as milliseconds; absent is 0. */
+static int scan_fraction(struct eg_scan *s, unsigned *ms)
+{
+	unsigned digit;
+	int ndig = 0;
+
+	*ms = 0;
+	if (eg_scan_ch(s, '.'))
+		return 0;
+	while (ndig < 9 && !scan_fixed(s, 1, &digit)) {
+		if (ndig++ < 3)
+			*ms = *ms * 10 + digit;
+	}
+	for (int i = ndig; i < 3; i++)
+		*ms *= 10;
+	return ndig == 0;
+}
+
+static int valid_date_time(const unsigned f[6])
 {
 	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned y = f[0], mo = f[1], d = f[2];
+
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || f[3] > 23 ||
+	    f[4] > 59 || f[5] > 60)
+		return 0;
+	return !(mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)));
+}
+
+int eg_parse_iso(const char *text, size_t len, int64_t *ms)
+{
 	struct eg_scan s;
-	unsigned y, mo, d, hh, mi, ss, frac = 0, digit;
-	int ndig = 0, off;
+	unsigned f[6], frac;
+	int off;
 
 	eg_scan_init(&s, text, len);
-	if (scan_fixed(&s, 4, &y) || eg_scan_ch(&s, '-') || scan_fixed(&s, 2, &mo) ||
-	    eg_scan_ch(&s, '-') || scan_fixed(&s, 2, &d) || eg_scan_ch(&s, 'T') ||
-	    scan_fixed(&s, 2, &hh) || eg_scan_ch(&s, ':') || scan_fixed(&s, 2, &mi) ||
-	    eg_scan_ch(&s, ':') || scan_fixed(&s, 2, &ss))
+	if (scan_date_time(&s, f) || scan_fraction(&s, &frac) || scan_offset(&s, &off) ||
+	    !eg_scan_eof(&s) || !valid_date_time(f))
 		return 1;
-	if (!eg_scan_ch(&s, '.')) {
-		while (ndig < 9 && !scan_fixed(&s, 1, &digit)) {
-			if (ndig++ < 3)
-				frac = frac * 10 + digit;
-		}
-		if (ndig == 0)
-			return 1;
-		for (int i = ndig; i < 3; i++)
-			frac *= 10;
-	}
-	if (scan_offset(&s, &off) || !eg_scan_eof(&s))
-		return 1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || hh > 23 ||
-	    mi > 59 || ss > 60)
-		return 1;
-	if (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))
-		return 1;
-	*ms = ((eg_days_from_civil(y, mo, d) * 86400 + hh * 3600 + mi * 60 + ss -
-		(int64_t)off * 60) * 1000) + frac;
+	*ms = ((eg_days_from_civil(f[0], f[1], f[2]) * 86400 + f[3] * 3600 + f[4] * 60 +
+		f[5] - (int64_t)off * 60) * 1000) + frac;
 	return 0;
 }

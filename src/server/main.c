@@ -171,7 +171,7 @@ static int parse_args(int argc, char **argv, struct server_config *c)
 	c->threads = 4;
 	c->rate = 5;
 	c->burst = 20;
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i += 2) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage_text, stdout);
 			return -1;
@@ -186,7 +186,6 @@ static int parse_args(int argc, char **argv, struct server_config *c)
 		}
 		if ((rc = take_option(c, argv[i], argv[i + 1])))
 			return rc;
-		i++;
 	}
 	if (!c->db_path) {
 		say("--db FILE is required");
