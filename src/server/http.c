@@ -376,7 +376,7 @@ enum eg_err http_start(struct server *srv, struct MHD_Daemon **out, struct eg_di
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	if (!*out)

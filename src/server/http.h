@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "escape.h"
 #include "ingest.h"
 #include "server.h"
 
@@ -76,12 +77,5 @@ enum MHD_Result pages_login(struct request *req);
 enum MHD_Result pages_login_post(struct request *req);
 enum MHD_Result pages_logout(struct request *req);
 enum MHD_Result pages_asset(struct request *req, const char *name);
-
-/* Append s to out with & < > " ' escaped for HTML. */
-enum eg_err html_escape(struct eg_buf *out, const char *s);
-/* Append s percent-encoded for a URL path segment. */
-enum eg_err url_escape(struct eg_buf *out, const char *s);
-/* Decode %XX and '+' of a URL or form value in place; false when malformed. */
-bool url_decode(char *s);
 
 #endif

@@ -15,6 +15,11 @@ enum stmt {
 	ST_INSERT_EVENT,
 	ST_GET_DEVICE,
 	ST_PUT_DEVICE,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_COUNT
 };
 
@@ -31,6 +36,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" last_seq, last_ts, state, detail, state_since, attempt, temp_milli, pressure,"
 		" finding, events, updated)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	/* prepared once too: the writer runs them for every batch */
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_SAVEPOINT] = "SAVEPOINT batch",
+	[ST_RELEASE] = "RELEASE batch",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO batch",
 };
 
 static const char schema[] =
@@ -146,14 +157,22 @@ void store_close(struct store *s)
 	free(s);
 }
 
+static enum eg_err step(struct store *s, enum stmt which)
+{
+	int r = sqlite3_step(s->st[which]);
+
+	sqlite3_reset(s->st[which]);
+	return r == SQLITE_DONE ? EG_OK : EG_ERR_IO;
+}
+
 enum eg_err store_begin(struct store *s)
 {
-	return exec(s, "BEGIN IMMEDIATE", NULL);
+	return step(s, ST_BEGIN);
 }
 
 enum eg_err store_commit(struct store *s)
 {
-	return exec(s, "COMMIT", NULL);
+	return step(s, ST_COMMIT);
 }
 
 void store_rollback(struct store *s)
@@ -163,18 +182,18 @@ void store_rollback(struct store *s)
 
 enum eg_err store_savepoint(struct store *s)
 {
-	return exec(s, "SAVEPOINT batch", NULL);
+	return step(s, ST_SAVEPOINT);
 }
 
 enum eg_err store_release(struct store *s)
 {
-	return exec(s, "RELEASE batch", NULL);
+	return step(s, ST_RELEASE);
 }
 
 void store_rollback_savepoint(struct store *s)
 {
-	(void)exec(s, "ROLLBACK TO batch", NULL);
-	(void)exec(s, "RELEASE batch", NULL);
+	(void)step(s, ST_ROLLBACK_TO);
+	(void)step(s, ST_RELEASE);
 }
 
 static void col_text(sqlite3_stmt *st, int col, char *out, size_t n)
