@@ -859,7 +859,7 @@ static int open_records(struct run *r, struct eg_lock *lock, struct eg_runstate 
 /* With ReportURL set, events also go to the server through the spool. */
 static void start_reporter(struct run *r)
 {
-	char dir[PATH_MAX], spool[PATH_MAX + 8], token[PATH_MAX];
+	char dir[PATH_MAX], spool[PATH_MAX + 8], token[PATH_MAX], ca[PATH_MAX];
 	struct eg_diag d = EG_DIAG_INIT;
 	enum eg_err rc;
 
@@ -875,7 +875,10 @@ static void start_reporter(struct run *r)
 		    rc != EG_ERR_NOT_FOUND)
 			die(EG_EXIT_USAGE, "refusing report token: %s", d.msg);
 	}
-	rc = reporter_start(&r->rp, r->o.report_url, token, spool,
+	ca[0] = '\0';
+	if (r->o.report_ca_file && r->o.report_ca_file[0])
+		mac_join(r->g, r->o.report_ca_file, ca, sizeof(ca));
+	rc = reporter_start(&r->rp, r->o.report_url, token, ca, spool,
 			    r->o.report_spool_max * 1024, &d);
 	if (rc == EG_ERR_INVALID || rc == EG_ERR_NOT_FOUND)
 		die(EG_EXIT_USAGE, "%s", d.msg);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -47,6 +48,8 @@ static long post(struct reporter *rp, CURL *curl, const struct eg_buf *batch,
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "enrollguard/" EG_VERSION);
+	if (rp->ca_file)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, rp->ca_file);
 	cc = curl_easy_perform(curl);
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -192,8 +195,9 @@ out:
 }
 
 enum eg_err reporter_start(struct reporter *rp, const char *base_url,
-			   const char *token_file, const char *spool_dir,
-			   uint64_t max_bytes, struct eg_diag *diag)
+			   const char *token_file, const char *ca_file,
+			   const char *spool_dir, uint64_t max_bytes,
+			   struct eg_diag *diag)
 {
 	size_t len = strlen(base_url);
 	enum eg_err rc;
@@ -208,6 +212,15 @@ enum eg_err reporter_start(struct reporter *rp, const char *base_url,
 				   "ReportURL is set but ReportTokenFile (--report-token-file) is not");
 	if ((rc = read_token(token_file, &rp->auth_header, diag)) != EG_OK)
 		return rc;
+	if (ca_file && ca_file[0]) {
+		if (access(ca_file, R_OK) != 0) {
+			free(rp->auth_header);
+			rp->auth_header = NULL;
+			return eg_diag_set(diag, EG_ERR_INVALID,
+					   "ReportCAFile (--report-ca-file): cannot read '%s'", ca_file);
+		}
+		rp->ca_file = eg_xstrdup(ca_file);
+	}
 	rp->url = eg_xmalloc(len + 16);
 	snprintf(rp->url, len + 16, "%s%s", base_url,
 		 len && base_url[len - 1] == '/' ? "api/v1/events" : "/api/v1/events");
@@ -226,7 +239,8 @@ enum eg_err reporter_start(struct reporter *rp, const char *base_url,
 fail:
 	free(rp->url);
 	free(rp->auth_header);
-	rp->url = rp->auth_header = NULL;
+	free(rp->ca_file);
+	rp->url = rp->auth_header = rp->ca_file = NULL;
 	return rc;
 }
 
@@ -268,6 +282,7 @@ void reporter_stop(struct reporter *rp, uint64_t flush_ms)
 	curl_global_cleanup();
 	free(rp->url);
 	free(rp->auth_header);
-	rp->url = rp->auth_header = NULL;
+	free(rp->ca_file);
+	rp->url = rp->auth_header = rp->ca_file = NULL;
 	rp->running = false;
 }

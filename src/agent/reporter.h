@@ -34,6 +34,7 @@ struct reporter {
 	struct eg_spool spool;
 	char *url;              /* owned: ".../api/v1/events" */
 	char *auth_header;      /* owned: "Authorization: Bearer ..." */
+	char *ca_file;          /* owned: PEM bundle to trust, or NULL */
 	bool stopping;
 	int64_t flush_deadline_ms;   /* monotonic; when stopping */
 	uint64_t sent;          /* events the server took */
@@ -45,14 +46,16 @@ struct reporter {
 
 /*
  * Check url (http:// or https://, at most 1000 bytes), read the token
- * file (mode 0600 or stricter when owner_check), open the spool in
- * spool_dir and start the thread. base_url is the server's address
+ * file, open the spool in spool_dir and start the thread. ca_file ("" or
+ * NULL for the system's trust) is a PEM bundle for an https server with
+ * a private CA. base_url is the server's address
  * ("https://eg.example.com:8700"); "/api/v1/events" is appended.
  * Returns EG_OK, EG_ERR_INVALID (url or token) or EG_ERR_IO, with diag.
  */
 enum eg_err reporter_start(struct reporter *rp, const char *base_url,
-			   const char *token_file, const char *spool_dir,
-			   uint64_t max_bytes, struct eg_diag *diag);
+			   const char *token_file, const char *ca_file,
+			   const char *spool_dir, uint64_t max_bytes,
+			   struct eg_diag *diag);
 
 /* Queue one event line (with '\n'); wakes the thread. */
 void reporter_append(struct reporter *rp, const char *line, size_t len);

@@ -35,6 +35,7 @@ struct run_opts {
 	char *state_dir;
 	char *report_url;
 	char *report_token_file;
+	char *report_ca_file;
 	uint64_t report_spool_max;
 	uint64_t report_flush;
 	char *config;
