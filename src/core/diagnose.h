@@ -76,7 +76,7 @@ struct eg_diagnosis {
 	unsigned long lines, records;
 	int64_t last_ts;                  /* of the last record with a time */
 	unsigned retries_since_error;
-	unsigned char bigram[8192];       /* first two bytes of the anchors */
+	unsigned char gram[8192];         /* hashed first four bytes of the anchors */
 };
 
 /* Allocate an empty diagnosis; free it with eg_diagnose_free(). */
