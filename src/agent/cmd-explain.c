@@ -233,6 +233,7 @@ struct reader {
 	size_t pos;              /* start of the unread part of buf */
 	bool eof;
 	bool gz;                 /* the input is gzip: inflate it */
+	bool cutting;            /* dropping the rest of a line past the cap */
 	z_stream z;
 	unsigned char in[65536];
 };
@@ -293,7 +294,9 @@ static void sniff(struct reader *r)
 }
 
 /*
- * The next line (without newline) into *line; long lines are cut. Lines
+ * The next line (without newline) into *line. A line longer than the
+ * buffer (LINE_MAX_BYTES and up to one read more) is skipped whole and
+ * counted in in->long_lines: memory stays bounded whatever the input. Lines
  * are handed out in place: the buffer is compacted only when it refills,
  * not once per line.
  */
@@ -310,6 +313,11 @@ static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
 			line->p = start;
 			line->len = nl ? (size_t)(nl - start) : avail;
 			r->pos += line->len + (nl ? 1 : 0);
+			if (r->cutting) {
+				/* the tail of a cut line is no record: skip it too */
+				r->cutting = false;
+				continue;
+			}
 			if (line->len && line->p[line->len - 1] == '\r')
 				line->len--;
 			return true;
@@ -321,7 +329,8 @@ static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
 			r->pos = 0;
 		}
 		if (r->buf.len >= LINE_MAX_BYTES) {
-			in->long_lines++;
+			in->long_lines += !r->cutting;
+			r->cutting = true;
 			eg_buf_reset(&r->buf);   /* a line past the cap: dropped */
 		}
 		n = pull(r, chunk, sizeof(chunk), in);
@@ -415,9 +424,14 @@ static void print_human(const struct eg_diagnosis *d, const struct input *in, in
 	int i;
 
 	printf("inputs:\n");
-	for (i = 0; i < nin; i++)
-		printf("  %s: %s%s (%lu lines)\n", in[i].name, in[i].error[0] ? "unreadable: " : "",
+	for (i = 0; i < nin; i++) {
+		printf("  %s: %s%s (%lu lines", in[i].name, in[i].error[0] ? "unreadable: " : "",
 		       in[i].error[0] ? in[i].error : style_of(&in[i]), in[i].lines);
+		if (in[i].long_lines)
+			printf(", %lu longer than %d KiB skipped", in[i].long_lines,
+			       LINE_MAX_BYTES / 1024);
+		printf(")\n");
+	}
 	printf("\ntimeline (UTC):\n");
 	for (i = 0; i < d->ntimeline; i++) {
 		const struct eg_timeline_entry *e = &d->timeline[i];
@@ -465,6 +479,7 @@ static void print_json(const struct eg_diagnosis *d, const struct input *in, int
 		eg_jw_str(&x, "name", in[i].name);
 		eg_jw_str(&x, "style", in[i].error[0] ? "" : style_of(&in[i]));
 		eg_jw_int(&x, "lines", (int64_t)in[i].lines);
+		eg_jw_int(&x, "long_lines", (int64_t)in[i].long_lines);
 		eg_jw_str(&x, "error", in[i].error);
 		eg_jw_end(&x);
 	}

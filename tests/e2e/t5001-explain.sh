@@ -76,4 +76,29 @@ check "and no finding" lacks "$TMP/o" "ucrt.blocked"
 head -c 100000 /dev/urandom > "$TMP/noise"
 "$ENROLLGUARD" explain "$TMP/noise" > "$TMP/o" 2>&1; rc=$?
 check "binary noise: exit 0, no findings, no crash" exits_with 0
+# the same story with a 1 MiB line between two records, and again as a
+# Mac in India would print it (+0530): the same findings at the same UTC
+python3 - "$F/seed000-default.log" "$TMP/long.log" "$TMP/ist.log" <<'PY'
+import re, sys, datetime
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+recs = [i for i, l in enumerate(lines) if l.startswith(b"2020-")]
+long = list(lines)
+long.insert(recs[len(recs) // 3], b"2020-08-06 09:58:00.000000-0700 0x1 Default 0x0 1 0 kernel: " + b"x" * (1 << 20))
+open(sys.argv[2], "wb").write(b"\n".join(long))
+def shift(m):
+    t = datetime.datetime.strptime(m.group(1).decode() + m.group(2).decode(), "%Y-%m-%d %H:%M:%S.%f%z")
+    ist = t.astimezone(datetime.timezone(datetime.timedelta(hours=5, minutes=30)))
+    return ist.strftime("%Y-%m-%d %H:%M:%S.%f").encode() + b"+0530"
+out = [re.sub(rb"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6})([-+]\d{4})", shift, l) for l in lines]
+open(sys.argv[3], "wb").write(b"\n".join(out))
+PY
+"$ENROLLGUARD" explain "$F/seed000-default.log" | sed 1,2d > "$TMP/ref"
+"$ENROLLGUARD" explain "$TMP/long.log" > "$TMP/o" 2>&1; rc=$?
+check "a line past 256 KiB is skipped, counted and said" has "$TMP/o" "long.log: default (104 lines, 1 longer than 256 KiB skipped)"
+check "and the story around it is unchanged" sh -c 'sed 1,2d "$1" | cmp -s - "$2"' sh "$TMP/o" "$TMP/ref"
+check "the 1 MiB line did not grow memory past the cap" sh -c '
+	/usr/bin/time -f %M -o "$1.rss" "$2" explain "$1" >/dev/null 2>&1; [ "$(tail -n1 "$1.rss")" -lt 32768 ]' sh "$TMP/long.log" "$ENROLLGUARD"
+"$ENROLLGUARD" explain "$TMP/ist.log" | sed 1,2d > "$TMP/o2"
+check "a +0530 log gives the same timeline and findings in UTC" cmp -s "$TMP/o2" "$TMP/ref"
+check "(the +0530 log really is in another zone)" grep -q '^2020-08-06 22:28:0[0-9]\.[0-9]*+0530' "$TMP/ist.log"
 done_testing
