@@ -110,7 +110,7 @@ int eg_scan_milli(struct eg_scan *s, int64_t *v)
 	return 0;
 }
 
-static int hexval(char c)
+int eg_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -128,9 +128,9 @@ int eg_scan_hex(struct eg_scan *s, uint64_t *v, uint64_t max)
 	int d;
 
 	(void)eg_scan_lit(&t, "0x");
-	if (t.p >= t.end || hexval(*t.p) < 0)
+	if (t.p >= t.end || eg_hex_digit(*t.p) < 0)
 		return 1;
-	while (t.p < t.end && (d = hexval(*t.p)) >= 0) {
+	while (t.p < t.end && (d = eg_hex_digit(*t.p)) >= 0) {
 		if (n > (max - (uint64_t)d) / 16)
 			return 1;
 		n = n * 16 + (uint64_t)d;

@@ -53,6 +53,8 @@ int eg_scan_int(struct eg_scan *s, int64_t *v, int64_t min, int64_t max);
  * -1000. The magnitude must be below 1e12.
  */
 int eg_scan_milli(struct eg_scan *s, int64_t *v);
+/* The value of one hexadecimal digit (either case), or -1. */
+int eg_hex_digit(char c);
 /* Hexadecimal digits, optional "0x" prefix, value <= max. */
 int eg_scan_hex(struct eg_scan *s, uint64_t *v, uint64_t max);
 /* A run of 1..max bytes that are not space, tab, CR or LF. */

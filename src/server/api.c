@@ -258,8 +258,7 @@ enum MHD_Result api_device(struct request *req, const char *raw)
 	enum MHD_Result ret;
 	enum eg_err rc;
 
-	snprintf(serial, sizeof(serial), "%s", raw);
-	if (strlen(raw) >= sizeof(serial) || !url_decode(serial))
+	if (!http_path_serial(raw, serial, sizeof(serial)))
 		return http_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found",
 				  "no Mac has reported that serial number");
 	if (!(st = server_reader(req->srv)))

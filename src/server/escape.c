@@ -3,6 +3,7 @@
  */
 #include "escape.h"
 
+#include "scan.h"
 #include "banned.h"
 
 enum eg_err html_escape(struct eg_buf *out, const char *s)
@@ -39,17 +40,6 @@ enum eg_err url_escape(struct eg_buf *out, const char *s)
 	return rc;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool url_decode(char *s)
 {
 	char *w = s;
@@ -59,7 +49,7 @@ bool url_decode(char *s)
 		if (*s == '+') {
 			*w++ = ' ';
 		} else if (*s == '%') {
-			if ((hi = hexval(s[1])) < 0 || (lo = hexval(s[2])) < 0 ||
+			if ((hi = eg_hex_digit(s[1])) < 0 || (lo = eg_hex_digit(s[2])) < 0 ||
 			    (hi == 0 && lo == 0))
 				return false;
 			*w++ = (char)(hi * 16 + lo);

@@ -102,6 +102,14 @@ enum MHD_Result http_redirect(struct request *req, const char *location,
 	return ret;
 }
 
+bool http_path_serial(const char *raw, char *out, size_t n)
+{
+	if (strlen(raw) >= n)
+		return false;
+	snprintf(out, n, "%s", raw);
+	return url_decode(out);
+}
+
 const char *http_arg(struct request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);

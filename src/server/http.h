@@ -58,6 +58,12 @@ enum MHD_Result http_error(struct request *req, unsigned status, int reason,
 enum MHD_Result http_redirect(struct request *req, const char *location,
 			      const char *set_cookie);
 
+/*
+ * The serial number in a path segment ("/devices/<raw>"): percent-decoded
+ * into out (n bytes). false when it is malformed or too long (answer 404).
+ */
+bool http_path_serial(const char *raw, char *out, size_t n);
+
 /* A query argument, or NULL. */
 const char *http_arg(struct request *req, const char *name);
 
