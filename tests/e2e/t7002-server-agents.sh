@@ -48,6 +48,13 @@ check "and the server says what happened: enrolled, on the agent's last attempt 
 	test "$(jq_py 'j["device"]["state"], j["device"]["attempt"]')" = "('enrolled', $(state attempts))"
 check "with dasd's ThermalPolicy verdict among its events" \
 	grep -q '"type":"dasd.verdict","data":{[^}]*"blocking_policy":"ThermalPolicy"' "$TMP/body"
+req POST /login --data-urlencode "token=$AT" -c "$TMP/jar"
+req GET / -b "$TMP/jar"
+check "the dashboard shows both Macs' final state" python3 -c '
+import re, sys
+html = open(sys.argv[1]).read()
+rows = dict(re.findall(r"<tr class=\"s-([a-z_]+)\" data-serial=\"([A-Z0-9]+)\"", html)[i][::-1] for i in range(2))
+assert rows == {"C02ZK0AAMD6M": "enrolled", "FVFXC2ABJ1WK": "enrolled"}, rows' "$TMP/body"
 check "the spool is empty" test "$(cat "$ROOT/var/db/enrollguard/spool/events.jsonl" | wc -c)" = 0
 
 mac cool 20
