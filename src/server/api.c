@@ -23,8 +23,7 @@ static bool json_content_type(const char *ct)
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
-/* The checks that need only the headers: credential, type and size. */
-static enum MHD_Result events_headers(struct request *req)
+enum MHD_Result api_events_headers(struct request *req)
 {
 	const char *ct = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -78,10 +77,6 @@ enum MHD_Result api_events(struct request *req)
 
 	if (req->submitted)
 		return events_answer(req);
-	if (!req->body.len && !req->too_large && !req->job.conn) {
-		req->job.conn = req->conn;   /* marks the headers as checked */
-		return events_headers(req);
-	}
 	if (req->too_large)
 		return http_error(req, MHD_HTTP_CONTENT_TOO_LARGE, RJ_TOO_LARGE, "too_large",
 				  "a batch is at most %d bytes", BATCH_MAX_BYTES);

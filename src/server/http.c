@@ -259,11 +259,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		req->method = method;
 		req->who = identify(req);
 		req->body_cap = strcmp(url, "/login") == 0 ? FORM_MAX : BATCH_MAX_BYTES;
-		/* answer now what needs no body: errors, reads */
-		if (strcmp(method, "POST") != 0 || strcmp(url, "/login") == 0 ||
-		    strcmp(url, "/logout") == 0)
-			return strcmp(method, "POST") == 0 ? MHD_YES : route(req);
-		return api_events(req);
+		if (strcmp(method, "POST") != 0)
+			return route(req);
+		/* only these POSTs read a body; any other is answered now */
+		if (strcmp(url, "/api/v1/events") == 0)
+			return api_events_headers(req);
+		if (strcmp(url, "/login") == 0 || strcmp(url, "/logout") == 0)
+			return MHD_YES;
+		return route(req);
 	}
 	if (*upload_data_size) {
 		take_body(req, upload_data, upload_data_size);

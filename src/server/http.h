@@ -71,6 +71,9 @@ const char *http_arg(struct request *req, const char *name);
 enum eg_err http_start(struct server *srv, struct MHD_Daemon **out, struct eg_diag *diag);
 
 /* The handlers, in api.c and pages.c. */
+/* POST /api/v1/events before its body: credential, type and size. */
+enum MHD_Result api_events_headers(struct request *req);
+/* ...and once the body is in (or when the writer resumes it). */
 enum MHD_Result api_events(struct request *req);
 enum MHD_Result api_devices(struct request *req);
 enum MHD_Result api_device(struct request *req, const char *serial);

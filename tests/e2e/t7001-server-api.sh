@@ -72,6 +72,11 @@ req GET /nowhere
 check "an unknown path is 404 in JSON" sh -c '[ "$1" = 404 ] && grep -q "\"error\":\"not_found\"" "$2"' sh "$status" "$TMP/body"
 admin_get /api/v1/devices/NOSUCHSERIAL
 check "an unknown serial is 404" test "$status" = 404
+req POST /api/v1/devices -H 'Content-Type: application/json' --data-binary '[]'
+check "a POST on a read endpoint is 405, not taken for an events post" \
+	sh -c '[ "$1" = 405 ] && grep -qi "^Allow: GET" "$2"' sh "$status" "$TMP/headers"
+req POST /nowhere --data-binary 'x'
+check "a POST on an unknown path is 404" test "$status" = 404
 req GET /api/v1/events -H "Authorization: Bearer $ET"
 check "GET on the events endpoint is 405 with Allow: POST" \
 	sh -c '[ "$1" = 405 ] && grep -qi "^Allow: POST" "$2"' sh "$status" "$TMP/headers"
