@@ -3,13 +3,9 @@
  * what matters to an enrollment and the causes, with the next step.
  *
  * Inputs stream line by line through a capped reader (memory does not
- * grow with the input); the style is detected per input: log show's
- * default, compact and syslog styles, Console.app copies, and ndjson or
- * json objects (fields read by key, whatever their order).
- * gzip input is inflated on the fly (zlib), whatever the file's name.
- * enrollguard's own JSON-lines event log is read by event type.
- * NEEDSWORK (issue 3): Jamf Pro server log timestamps (their format is
- * not in field-guide.md), the setup.* findings.
+ * grow with the input) into core/logread.c, which detects each input's
+ * style and feeds the diagnosis. gzip input is inflated on the fly
+ * (zlib), whatever the file's name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +22,7 @@
 #include "cmd.h"
 #include "diagnose.h"
 #include "json.h"
+#include "logread.h"
 #include "mac.h"
 #include "opts.h"
 #include "scan.h"
@@ -66,15 +63,8 @@ static const char explain_about[] =
 struct input {
 	const char *name;
 	char error[256];
-	unsigned long lines, long_lines;
-	unsigned long styles[4];     /* records per eg_ulog_style */
-	unsigned long json_records;
-	unsigned long agent_records;    /* enrollguard's own events */
-};
-
-struct window {
-	int64_t since, until;        /* 0: open */
-	const char *serial;          /* NULL: every Mac */
+	unsigned long long_lines;
+	struct eg_logread lr;
 };
 
 static int parse_time(const char *text, int64_t *ms)
@@ -86,145 +76,6 @@ static int parse_time(const char *text, int64_t *ms)
 	if (eg_scan_log_time(&s, ms, &off) || !eg_scan_eof(&s))
 		return -1;
 	return 0;
-}
-
-/* A JSON string value after "key" (with " : " or ":"), unescaped enough. */
-static bool json_field(struct eg_str line, const char *key, char *out, size_t n)
-{
-	char pat[64];
-	const char *q, *end = line.p + line.len;
-	size_t o = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\"", key);
-	q = eg_str_find(line, pat);
-	if (!q)
-		return false;
-	q += strlen(pat);
-	while (q < end && (*q == ' ' || *q == ':'))
-		q++;
-	if (q >= end || *q != '"')
-		return false;
-	for (q++; q < end && *q != '"' && o + 1 < n; q++) {
-		if (*q == '\\' && q + 1 < end) {
-			q++;
-			out[o++] = *q == 'n' ? '\n' : *q == 't' ? '\t' : *q;
-			continue;
-		}
-		out[o++] = *q;
-	}
-	out[o] = '\0';
-	return true;
-}
-
-struct jrec {
-	char ts[64], msg[8192], proc[256];
-	bool have_msg;
-};
-
-/*
- * One line of enrollguard's own event log (src/core/event.h):
- * {"v":1,"ts":"...Z","host":{...},"run_id":...,"seq":N,"type":...,"data":{...},"text":...}
- */
-static bool agent_event(struct eg_diagnosis *d, struct eg_str t, const struct window *w,
-			struct input *in)
-{
-	char type[64], ts[64], policy[64] = "", rationale[200] = "", text[2048] = "", code[32];
-	struct eg_scan s;
-	int64_t ms = 0, c = 0;
-	bool off;
-
-	if (!eg_str_starts(t, "{\"v\":") || !json_field(t, "run_id", code, sizeof(code)) ||
-	    !json_field(t, "type", type, sizeof(type)))
-		return false;
-	if (json_field(t, "ts", ts, sizeof(ts))) {
-		eg_scan_init(&s, ts, strlen(ts));
-		/* "2026-11-23T00:35:28.123Z": the T is a space for the scanner */
-		if (strlen(ts) > 10)
-			ts[10] = ' ';
-		if (eg_scan_log_time(&s, &ms, &off))
-			ms = 0;
-	}
-	if (ms && ((w->since && ms < w->since) || (w->until && ms > w->until)))
-		return true;
-	if (w->serial && (!json_field(t, "serial", text, sizeof(text)) ||
-			  strcmp(text, w->serial)))
-		return true;   /* another Mac's event */
-	text[0] = '\0';
-	json_field(t, "blocking_policy", policy, sizeof(policy));
-	json_field(t, "rationale", rationale, sizeof(rationale));
-	json_field(t, "text", text, sizeof(text));
-	{
-		const char *q = eg_str_find(t, "\"error_code\":");
-
-		if (q) {
-			eg_scan_init(&s, q + 13, (size_t)(t.p + t.len - q - 13));
-			if (eg_scan_int(&s, &c, 0, 999999))
-				c = 0;
-		}
-	}
-	eg_diagnose_agent_event(d, ms, type, policy, rationale, (long)c, text);
-	in->agent_records++;
-	return true;
-}
-
-static void emit_json(struct eg_diagnosis *d, struct jrec *j, const struct window *w,
-		      struct input *in)
-{
-	struct eg_scan s;
-	int64_t ts = 0;
-	bool off;
-	const char *base = strrchr(j->proc, '/');
-
-	if (!j->have_msg)
-		return;
-	eg_scan_init(&s, j->ts, strlen(j->ts));
-	if (eg_scan_log_time(&s, &ts, &off))
-		ts = 0;
-	if (!(ts && ((w->since && ts < w->since) || (w->until && ts > w->until)))) {
-		eg_diagnose_record(d, ts, eg_str_from(base ? base + 1 : j->proc),
-				   eg_str_from(j->msg));
-		in->json_records++;
-	}
-	memset(j, 0, sizeof(*j));
-}
-
-/*
- * json style (5.5): pretty objects in an array, a field per line; ndjson
- * (5.6): one object per line. Either way fields are read by key.
- */
-static bool json_line(struct eg_diagnosis *d, struct jrec *j, struct eg_str line,
-		      const struct window *w, struct input *in)
-{
-	struct eg_str t = eg_str_trim(line);
-	char buf[8192];
-
-	/*
-	 * JSON's own shape only: dasd's policy lines ("{name: ...}}") are
-	 * brace-wrapped too, and belong to the text styles.
-	 */
-	if (agent_event(d, t, w, in))
-		return true;
-	if (!eg_str_starts(t, "{\"") && !eg_str_starts(t, "\"") &&
-	    !eg_str_eq(t, "{") && !eg_str_eq(t, "[{") && !eg_str_eq(t, "[") &&
-	    !eg_str_eq(t, "}") && !eg_str_eq(t, "},") && !eg_str_eq(t, "}]") &&
-	    !eg_str_eq(t, "]"))
-		return false;
-	if (json_field(t, "eventMessage", buf, sizeof(buf))) {
-		snprintf(j->msg, sizeof(j->msg), "%s", buf);
-		j->have_msg = true;
-	}
-	if (json_field(t, "timestamp", buf, sizeof(buf)))
-		snprintf(j->ts, sizeof(j->ts), "%s", buf);
-	if (json_field(t, "processImagePath", buf, sizeof(buf)))
-		snprintf(j->proc, sizeof(j->proc), "%s", buf);
-	/* an ndjson line, or the end of a top-level pretty object */
-	if ((eg_str_starts(t, "{") && t.len > 1 && t.p[t.len - 1] == '}') ||
-	    ((eg_str_eq(t, "}") || eg_str_eq(t, "},") || eg_str_eq(t, "}]")) &&
-	     line.len - t.len <= 2)) {
-		emit_json(d, j, w, in);
-		return true;
-	}
-	return true;
 }
 
 struct reader {
@@ -348,66 +199,30 @@ static bool next_line(struct reader *r, struct eg_str *line, struct input *in)
 	}
 }
 
-static void read_input(struct eg_diagnosis *d, struct input *in, const struct window *w)
+static void read_input(struct eg_diagnosis *d, struct input *in, const struct eg_logwindow *w)
 {
 	struct reader r;
-	struct jrec *j = eg_xcalloc(1, sizeof(*j));
 	struct eg_str line;
-	bool skipping = false, json = false;
 
+	eg_logread_init(&in->lr, d, w);
 	memset(&r, 0, sizeof(r));
 	eg_buf_init(&r.buf, LINE_MAX_BYTES + 65536);
 	r.fd = strcmp(in->name, "-") ? open(in->name, O_RDONLY | O_CLOEXEC) : 0;
 	if (r.fd < 0) {
 		snprintf(in->error, sizeof(in->error), "cannot open '%s': %s", in->name,
 			 strerror(errno));
-		free(j);
+		eg_buf_release(&r.buf);
 		return;
 	}
 	sniff(&r);
-	while (next_line(&r, &line, in)) {
-		struct eg_ulog_rec rec;
-
-		in->lines++;
-		/* most lines are noise: skip them unparsed (no time window to keep) */
-		if (!w->since && !w->until && in->lines > 64 && !json &&
-		    !eg_diagnose_wants(d, line)) {
-			continue;
-		}
-		if (!json && eg_ulog_parse_line(line, &rec)) {
-			in->styles[rec.style]++;
-			skipping = (w->since && rec.ts_ms < w->since) ||
-				   (w->until && rec.ts_ms > w->until);
-		} else if (json_line(d, j, line, w, in)) {
-			json = true;
-			continue;
-		}
-		if (!skipping)
-			eg_diagnose_line(d, line);
-	}
-	emit_json(d, j, w, in);
+	while (next_line(&r, &line, in))
+		eg_logread_line(&in->lr, line);
+	eg_logread_end(&in->lr);
 	if (r.fd > 0)
 		close(r.fd);
 	if (r.gz)
 		inflateEnd(&r.z);
 	eg_buf_release(&r.buf);
-	free(j);
-}
-
-static const char *style_of(const struct input *in)
-{
-	static const char *const n[] = { "default", "Console copy", "compact", "syslog" };
-	unsigned long best = 0;
-	int i, k = -1;
-
-	if (in->agent_records)
-		return "enrollguard events";
-	if (in->json_records)
-		return "json";
-	for (i = 0; i < 4; i++)
-		if (in->styles[i] > best)
-			best = in->styles[i], k = i;
-	return k < 0 ? "no records" : n[k];
 }
 
 static void when(int64_t ms, char *out, size_t n)
@@ -426,7 +241,7 @@ static void print_human(const struct eg_diagnosis *d, const struct input *in, in
 	printf("inputs:\n");
 	for (i = 0; i < nin; i++) {
 		printf("  %s: %s%s (%lu lines", in[i].name, in[i].error[0] ? "unreadable: " : "",
-		       in[i].error[0] ? in[i].error : style_of(&in[i]), in[i].lines);
+		       in[i].error[0] ? in[i].error : eg_logread_style(&in[i].lr), in[i].lr.lines);
 		if (in[i].long_lines)
 			printf(", %lu longer than %d KiB skipped", in[i].long_lines,
 			       LINE_MAX_BYTES / 1024);
@@ -477,8 +292,8 @@ static void print_json(const struct eg_diagnosis *d, const struct input *in, int
 			eg_buf_addch(&out, ',');
 		eg_jw_begin(&x, &out);
 		eg_jw_str(&x, "name", in[i].name);
-		eg_jw_str(&x, "style", in[i].error[0] ? "" : style_of(&in[i]));
-		eg_jw_int(&x, "lines", (int64_t)in[i].lines);
+		eg_jw_str(&x, "style", in[i].error[0] ? "" : eg_logread_style(&in[i].lr));
+		eg_jw_int(&x, "lines", (int64_t)in[i].lr.lines);
 		eg_jw_int(&x, "long_lines", (int64_t)in[i].long_lines);
 		eg_jw_str(&x, "error", in[i].error);
 		eg_jw_end(&x);
@@ -545,7 +360,7 @@ static int cmd_explain_exec(int argc, char **argv, const struct eg_global *g)
 	static struct input in[MAXIN];
 	struct explain_opts o;
 	struct eg_diagnosis *d = NULL;
-	struct window w = { 0, 0, NULL };
+	struct eg_logwindow w = { 0, 0, NULL };
 	bool set[NOPTS] = { false };
 	char *files[MAXIN];
 	int nfiles = 0, i, rc = EG_EXIT_OK;
@@ -568,6 +383,7 @@ static int cmd_explain_exec(int argc, char **argv, const struct eg_global *g)
 		memset(&in[i], 0, sizeof(in[i]));
 		in[i].name = files[i];
 		read_input(d, &in[i], &w);
+		eg_logread_release(&in[i].lr);
 		if (in[i].error[0]) {
 			error("%s", in[i].error);
 			rc = EG_EXIT_ENV;

@@ -161,6 +161,16 @@ static void observe(struct eg_diagnosis *d, const struct eg_obs *o)
 	int64_t ts = o->has_ts ? o->ts_ms : d->last_ts;
 	char text[256];
 
+	/*
+	 * A multi-line message says it on several lines (teslad's error
+	 * quotes "UCRT is unavailable" three times): once per record.
+	 */
+	if (o->kind != EG_OBS_DASD_UCRT && o->kind == (enum eg_obs_kind)d->last_obs &&
+	    d->records == d->last_obs_record)
+		return;
+	d->last_obs = (int)o->kind;
+	d->last_obs_record = d->records;
+
 	switch (o->kind) {
 	case EG_OBS_DASD_UCRT: {
 		const struct eg_dasd_policy *b = eg_dasd_blocker(&o->dasd);
@@ -268,7 +278,6 @@ void eg_diagnose_record(struct eg_diagnosis *d, int64_t ts_ms,
 	struct eg_str line;
 	struct eg_obs obs;
 
-	(void)process;
 	d->records++;
 	if (ts_ms)
 		d->last_ts = ts_ms;
@@ -283,6 +292,15 @@ void eg_diagnose_record(struct eg_diagnosis *d, int64_t ts_ms,
 				obs.has_ts = true;
 				obs.ts_ms = ts_ms;
 			}
+			observe(d, &obs);
+		} else if (!d->watch.in_block && eg_str_find(line, "Retrying the request") &&
+			   (eg_str_eq(process, "teslad") ||
+			    eg_str_eq(process, "cloudconfigurationd"))) {
+			/* the text styles tell teslad by its line; a record by its field */
+			memset(&obs, 0, sizeof(obs));
+			obs.kind = EG_OBS_CLOUD_RETRY;
+			obs.has_ts = ts_ms != 0;
+			obs.ts_ms = ts_ms;
 			observe(d, &obs);
 		} else if (!d->watch.in_block) {
 			match_message(d, ts_ms, line);
@@ -344,7 +362,8 @@ void eg_diagnose_line(struct eg_diagnosis *d, struct eg_str line)
 	}
 	if (d->watch.in_block)
 		return;
-	match_message(d, is_rec ? rec.ts_ms : 0, is_rec ? rec.message : line);
+	/* a continuation line has its record's time */
+	match_message(d, is_rec ? rec.ts_ms : d->last_ts, is_rec ? rec.message : line);
 }
 
 void eg_diagnose_agent_event(struct eg_diagnosis *d, int64_t ts_ms,

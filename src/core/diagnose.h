@@ -76,6 +76,8 @@ struct eg_diagnosis {
 	unsigned long lines, records;
 	int64_t last_ts;                  /* of the last record with a time */
 	unsigned retries_since_error;
+	int last_obs;                     /* enum eg_obs_kind, and the record it */
+	unsigned long last_obs_record;    /* came from: one message, one count */
 	unsigned char gram[8192];         /* hashed first four bytes of the anchors */
 };
 

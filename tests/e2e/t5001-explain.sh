@@ -29,6 +29,28 @@ assert f["ucrt.acquired"]["last"]=="2020-08-06T17:03:11.122Z"
 assert all(k in f["ucrt.acquired"] for k in ("id","severity","first","last","count","summary","next_step","data"))
 assert len(j["timeline"])>=5' "$TMP/j"
 
+"$ENROLLGUARD" explain --json "$F/seed000-pretty.json" > "$TMP/j" 2>&1; rc=$?
+check "seed 000, log show --style json (an array, \"},{\" between records): exit 1" exits_with 1
+check "JSON: every record read, whatever the key order and nested objects" python3 -c '
+import json,sys
+j=json.load(open(sys.argv[1]))
+f={x["id"]:x for x in j["findings"]}
+t=[e["text"] for e in j["timeline"]]
+assert j["inputs"][0]["style"]=="json", j["inputs"]
+assert f["ucrt.blocked.thermal"]["count"]==2, f["ucrt.blocked.thermal"]
+assert f["ucrt.blocked.thermal"]["severity"]=="warning"
+assert f["ucrt.blocked.thermal"]["first"]=="2020-08-06T16:58:02.000Z"
+assert f["ucrt.unavailable"]["count"]==1, "one message, one count"
+assert f["cloudconfig.retries_exhausted"]["severity"]=="failure", "teslad told by its record"
+assert f["ucrt.acquired"]["last"]=="2020-08-06T17:03:11.122Z"
+assert "teslad retried its request" in t, t
+assert any("final score 0.827808" in x for x in t), t' "$TMP/j"
+"$ENROLLGUARD" explain "$F/seed000-console.log" > "$TMP/o" 2>&1; rc=$?
+check "a multi-line error counts once" has "$TMP/o" "warning ucrt.unavailable (1,"
+head -c 4000 "$F/seed000-pretty.json" > "$TMP/cut.json"
+"$ENROLLGUARD" explain "$TMP/cut.json" > "$TMP/o" 2>&1; rc=$?
+check "a json export cut mid-record: the whole records are read" has "$TMP/o" "dasd blocked the UCRT"
+
 "$ENROLLGUARD" explain < "$F/seed002-mdm.ndjson" > "$TMP/o" 2>&1; rc=$?
 check "seed 002 on stdin (ndjson): exit 1" exits_with 1
 check "the 403, explained" has "$TMP/o" "the MDM answered HTTP 403: often the Mac's push certificate has expired"

@@ -1,0 +1,332 @@
+#include "logread.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "mdmlog.h"
+#include "ulog.h"
+#include "banned.h"
+
+/* A pretty json record (5.5) being read, field line by field line. */
+struct eg_logread_json {
+	char ts[64], msg[8192], proc[256];
+	bool have_msg;
+	bool wanted;                 /* the message holds an anchor */
+	int depth;                   /* open { and [ so far */
+	int msg_depth;               /* the depth eventMessage stood at */
+};
+
+void eg_logread_init(struct eg_logread *r, struct eg_diagnosis *d,
+		     const struct eg_logwindow *w)
+{
+	memset(r, 0, sizeof(*r));
+	r->d = d;
+	r->w = *w;
+	r->j = eg_xcalloc(1, sizeof(*r->j));
+	d->last_ts = 0;          /* a new input: no record yet */
+}
+
+void eg_logread_release(struct eg_logread *r)
+{
+	free(r->j);
+	r->j = NULL;
+}
+
+static bool outside(const struct eg_logread *r, int64_t ms)
+{
+	return ms && ((r->w.since && ms < r->w.since) || (r->w.until && ms > r->w.until));
+}
+
+/*
+ * The JSON string at q (after blanks and a colon), unescaped enough for
+ * matching: \n and \t become the characters, \X becomes X.
+ */
+static bool json_string_at(const char *q, const char *end, char *out, size_t n)
+{
+	size_t o = 0;
+
+	while (q < end && (*q == ' ' || *q == ':'))
+		q++;
+	if (q >= end || *q != '"')
+		return false;
+	for (q++; q < end && *q != '"' && o + 1 < n; q++) {
+		if (*q == '\\' && q + 1 < end) {
+			q++;
+			out[o++] = *q == 'n' ? '\n' : *q == 't' ? '\t' : *q;
+			continue;
+		}
+		out[o++] = *q;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+/* The string value of "key" anywhere in line. */
+static bool json_field(struct eg_str line, const char *key, char *out, size_t n)
+{
+	char pat[64];
+	const char *q;
+
+	snprintf(pat, sizeof(pat), "\"%s\"", key);
+	q = eg_str_find(line, pat);
+	return q && json_string_at(q + strlen(pat), line.p + line.len, out, n);
+}
+
+/* Whether t starts with the literal "key" (quotes included) of length n. */
+#define KEY_IS(t, lit) ((t).len > sizeof(lit) - 1 && !memcmp((t).p, lit, sizeof(lit) - 1))
+
+/* "2026-11-23T00:35:28.123Z" or log show's "2020-08-06 09:58:35.445081-0700". */
+static int64_t json_time(char *ts)
+{
+	struct eg_scan s;
+	int64_t ms;
+	bool off;
+
+	if (strlen(ts) > 10 && ts[10] == 'T')
+		ts[10] = ' ';
+	eg_scan_init(&s, ts, strlen(ts));
+	return eg_scan_log_time(&s, &ms, &off) ? 0 : ms;
+}
+
+/*
+ * One line of enrollguard's own event log (src/core/event.h):
+ * {"v":1,"ts":"...Z","host":{...},"run_id":...,"seq":N,"type":...,"data":{...},"text":...}
+ */
+static bool agent_event(struct eg_logread *r, struct eg_str t)
+{
+	char type[64], ts[64], policy[64], rationale[200], text[2048], code[32];
+	struct eg_scan s;
+	int64_t ms = 0, c = 0;
+
+	if (!json_field(t, "run_id", code, sizeof(code)) ||
+	    !json_field(t, "type", type, sizeof(type)))
+		return false;
+	policy[0] = rationale[0] = '\0';
+	r->records[EG_LR_AGENT]++;
+	if (json_field(t, "ts", ts, sizeof(ts)))
+		ms = json_time(ts);
+	if (outside(r, ms))
+		return true;
+	if (r->w.serial && (!json_field(t, "serial", text, sizeof(text)) ||
+			    strcmp(text, r->w.serial)))
+		return true;   /* another Mac's event */
+	text[0] = '\0';
+	json_field(t, "blocking_policy", policy, sizeof(policy));
+	json_field(t, "rationale", rationale, sizeof(rationale));
+	json_field(t, "text", text, sizeof(text));
+	{
+		const char *q = eg_str_find(t, "\"error_code\":");
+
+		if (q) {
+			eg_scan_init(&s, q + 13, (size_t)(t.p + t.len - q - 13));
+			if (eg_scan_int(&s, &c, 0, 999999))
+				c = 0;
+		}
+	}
+	eg_diagnose_agent_event(r->d, ms, type, policy, rationale, (long)c, text);
+	return true;
+}
+
+static void emit(struct eg_logread *r, enum eg_logread_kind kind)
+{
+	struct eg_logread_json *j = r->j;
+	const char *base = strrchr(j->proc, '/');
+	int64_t ts;
+
+	if (j->have_msg) {
+		r->records[kind]++;
+		if (j->wanted && !outside(r, ts = json_time(j->ts)))
+			eg_diagnose_record(r->d, ts, eg_str_from(base ? base + 1 : j->proc),
+					   eg_str_from(j->msg));
+	}
+	j->ts[0] = j->msg[0] = j->proc[0] = '\0';
+	j->have_msg = j->wanted = false;
+}
+
+/*
+ * ndjson (5.6): one object per line. Most records are noise: a line with
+ * no anchor anywhere is counted and left unparsed.
+ */
+static void ndjson_line(struct eg_logread *r, struct eg_str t)
+{
+	struct eg_logread_json *j = r->j;
+
+	if (!eg_diagnose_wants(r->d, t)) {
+		r->records[EG_LR_NDJSON]++;
+		return;
+	}
+	j->have_msg = json_field(t, "eventMessage", j->msg, sizeof(j->msg));
+	j->wanted = j->have_msg && eg_diagnose_wants(r->d, eg_str_from(j->msg));
+	if (!json_field(t, "timestamp", j->ts, sizeof(j->ts)))
+		j->ts[0] = '\0';
+	if (!json_field(t, "processImagePath", j->proc, sizeof(j->proc)))
+		j->proc[0] = '\0';
+	emit(r, EG_LR_NDJSON);
+}
+
+/* Only brackets, braces, commas and blanks: the frame of pretty JSON. */
+static bool structural(struct eg_str t)
+{
+	size_t i;
+
+	if (!t.len)
+		return false;
+	for (i = 0; i < t.len; i++)
+		if (!strchr("{}[], \t", t.p[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Pretty json (5.5): "[{", then a "key" : value per line, "},{" between
+ * records, "}]" at the end; nested objects (backtrace) are indented. The
+ * depth of braces tells a record's end from a nested object's, whatever
+ * the indentation and the order of the keys.
+ */
+static void pretty_line(struct eg_logread *r, struct eg_str t)
+{
+	struct eg_logread_json *j = r->j;
+	size_t i;
+
+	if (t.p[0] == '"') {
+		const char *end = t.p + t.len;
+		char last = t.p[t.len - 1] == ',' && t.len > 1 ? t.p[t.len - 2] : t.p[t.len - 1];
+
+		if (t.len < 2)
+			return;
+		if (t.p[1] == 'e' && KEY_IS(t, "\"eventMessage\"")) {
+			/*
+			 * The anchors hold nothing JSON escapes: a raw value
+			 * without one cannot matter, and is not copied.
+			 */
+			struct eg_str raw = { t.p + 14, t.len - 14 };
+
+			j->have_msg = true;
+			j->wanted = eg_diagnose_wants(r->d, raw) &&
+				    json_string_at(raw.p, end, j->msg, sizeof(j->msg));
+			j->msg_depth = j->depth;
+		} else if (t.p[1] != 't' && t.p[1] != 'p') {
+			if (last == '{' || last == '[')
+				j->depth++;      /* "backtrace" : { */
+		} else if (KEY_IS(t, "\"timestamp\"")) {
+			if (!json_string_at(t.p + 11, end, j->ts, sizeof(j->ts)))
+				j->ts[0] = '\0';
+		} else if (KEY_IS(t, "\"processImagePath\"")) {
+			if (!json_string_at(t.p + 18, end, j->proc, sizeof(j->proc)))
+				j->proc[0] = '\0';
+		} else if (last == '{' || last == '[') {
+			j->depth++;      /* "backtrace" : { */
+		}
+		return;
+	}
+	for (i = 0; i < t.len; i++) {
+		if (t.p[i] == '{' || t.p[i] == '[') {
+			j->depth++;
+		} else if (t.p[i] == '}' || t.p[i] == ']') {
+			j->depth--;
+			if (j->have_msg && j->depth < j->msg_depth)
+				emit(r, EG_LR_JSON);
+		}
+	}
+}
+
+/* Whether the line is JSON (and was taken). */
+static bool json_line(struct eg_logread *r, struct eg_str line)
+{
+	struct eg_str t = line;
+
+	/* trimmed by hand: this runs for every line of a JSON input */
+	while (t.len && (t.p[0] == ' ' || t.p[0] == '\t'))
+		t.p++, t.len--;
+	while (t.len && (t.p[t.len - 1] == ' ' || t.p[t.len - 1] == '\t'))
+		t.len--;
+	if (t.len < 2) {
+		if (!structural(t))
+			return false;
+		pretty_line(r, t);
+		return true;
+	}
+	if (t.p[0] == '"') {
+		if (!r->json)
+			return false;
+		pretty_line(r, t);
+		return true;
+	}
+	/*
+	 * JSON's own shape only: dasd's policy lines ("{name: ...}}") are
+	 * brace-wrapped too, and belong to the text styles.
+	 */
+	if (t.p[0] == '{' && t.p[1] == '"' && t.p[t.len - 1] == '}') {
+		/* agent_event's buffers are large: the prefix first */
+		if (t.len > 5 && !memcmp(t.p, "{\"v\":", 5) && agent_event(r, t))
+			return true;
+		ndjson_line(r, t);
+		return true;
+	}
+	if (!structural(t))
+		return false;
+	pretty_line(r, t);
+	return true;
+}
+
+void eg_logread_line(struct eg_logread *r, struct eg_str line)
+{
+	struct eg_ulog_rec rec;
+	struct eg_mdmlog_rec m;
+
+	r->lines++;
+	if (r->json && json_line(r, line))
+		return;
+	/*
+	 * Most lines are noise: skip them unparsed. Not with a time window
+	 * (a continuation line needs its record's time) and not among the
+	 * first lines, which tell the style.
+	 */
+	if (!r->w.since && !r->w.until && r->lines > 64 && !eg_diagnose_wants(r->d, line))
+		return;
+	if (eg_mdmlog_parse_line(line, &m)) {
+		r->records[EG_LR_JAMF]++;
+		r->in_jamf = true;
+		r->skipping = outside(r, m.ts_ms);
+		if (!r->skipping)
+			eg_diagnose_record(r->d, m.ts_ms, m.logger, m.message);
+		return;
+	}
+	if (eg_ulog_parse_line(line, &rec)) {
+		r->records[rec.style]++;
+		r->in_jamf = false;
+		r->skipping = outside(r, rec.ts_ms);
+	} else if (!r->json && json_line(r, line)) {
+		r->json = true;
+		return;
+	} else if (r->in_jamf) {
+		return;          /* a Java stack trace: the record line said it */
+	}
+	if (!r->skipping)
+		eg_diagnose_line(r->d, line);
+}
+
+void eg_logread_end(struct eg_logread *r)
+{
+	if (r->j && r->j->have_msg)
+		emit(r, EG_LR_JSON);
+}
+
+const char *eg_logread_style(const struct eg_logread *r)
+{
+	static const char *const names[EG_LR__COUNT] = {
+		[EG_LR_DEFAULT] = "default", [EG_LR_CONSOLE] = "Console copy",
+		[EG_LR_COMPACT] = "compact", [EG_LR_SYSLOG] = "syslog",
+		[EG_LR_JSON] = "json", [EG_LR_NDJSON] = "ndjson",
+		[EG_LR_AGENT] = "enrollguard events", [EG_LR_JAMF] = "Jamf Pro server log",
+	};
+	unsigned long best = 0;
+	int i, k = -1;
+
+	for (i = 0; i < EG_LR__COUNT; i++)
+		if (r->records[i] > best)
+			best = r->records[i], k = i;
+	return k < 0 ? "no records" : names[k];
+}
