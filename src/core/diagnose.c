@@ -26,6 +26,7 @@ static const char *const names[EG_F__COUNT] = {
 	[EG_F_MDM_HTTP_STATUS] = "mdm.http_status",
 	[EG_F_MDM_DEVICE_CERT_REJECTED] = "mdm.device_cert_rejected",
 	[EG_F_MDM_COMMAND_REJECTED] = "mdm.command_rejected",
+	[EG_F_MDM_APNS_CERT_EXPIRED] = "mdm.apns_cert_expired",
 };
 
 const char *eg_finding_name(enum eg_finding_id id)
@@ -55,6 +56,9 @@ static const struct anchor {
 	A("validate issuer"), A("Signed Message"), A("Error = "),
 	A("unexpected status"), A("DMCHTTP"), A("MCCloudConfiguration"),
 	A("Device Enrollment configuration"),
+	A("llmentProgram"), A("Enrollment Program"), A("Terms and Conditions"),
+	A("token_expired"), A("token_rejected"), A("expired token"), A("SERVER_INACTIVE"),
+	A("DEP service"), A("oauth token"), A("APNs Certificate"), A("rror processing"),
 	{ NULL, 0 }
 };
 #undef A
@@ -219,9 +223,91 @@ static void observe(struct eg_diagnosis *d, const struct eg_obs *o)
 	}
 }
 
+/*
+ * What an MDM's calls to Apple's device-enrollment API got, as MDMs log
+ * it: fleet's T_C_NOT_SIGNED (field-guide.md 2.5) and Jamf Pro's
+ * JAMFSoftwareServer.log messages (VERIFIED: quoted in
+ * dataJAR/JAMFSoftwareServer.log-Messages with what admins did about
+ * each). First match wins: a T_C_NOT_SIGNED line also says "oauth token
+ * refresh".
+ */
+static const struct dep_cause {
+	const char *needle;
+	long status;                  /* Apple's HTTP answer, 0: not said */
+	const char *detail;
+	const char *next;
+} dep_causes[] = {
+#define TERMS "sign in to Apple Business Manager (or School Manager) as an administrator and accept the new terms and conditions; the MDM's next sync then works"
+#define TOKEN "download a new server token for this MDM server in Apple Business Manager and upload it to the MDM"
+	{ "T_C_NOT_SIGNED", 403, "terms and conditions not accepted (T_C_NOT_SIGNED)", TERMS },
+	{ "not accepted latest Terms and Conditions", 403, "the organization has not accepted the latest terms and conditions", TERMS },
+	{ "token_expired", 403, "the MDM's server token has expired (token_expired)", TOKEN },
+	{ "connection for an expired token", 0, "the MDM's server token has expired", TOKEN },
+	{ "token_rejected", 403, "Apple rejected the MDM's server token (token_rejected)", TOKEN },
+	{ "SERVER_INACTIVE", 403, "the token's MDM server no longer exists in Apple Business Manager (SERVER_INACTIVE)",
+	  "remove the PreStage enrollment that still uses this token, or point it at a token of a current MDM server" },
+	{ "invalid options were submitted", 0, "Apple refused the options a PreStage enrollment submitted",
+	  "check the PreStage enrollment's settings against the token it uses (Shared iPad options on an ABM token were one cause)" },
+	{ "400 response from Device Enrollment Program", 400, "Apple answered 400: a server token was downloaded but never uploaded to the MDM",
+	  TOKEN },
+	{ "The DEP service reported an error", 500, "Apple's device-enrollment service reported an error", TOKEN },
+	{ "oauth token refresh", 0, "the MDM could not refresh its token with Apple",
+	  "accept new terms and conditions in Apple Business Manager if any wait; otherwise " TOKEN },
+	{ NULL, 0, NULL, NULL },
+#undef TERMS
+#undef TOKEN
+};
+
+/* "responseCode=403" in Jamf's DeviceEnrollmentProgramException, or 0. */
+static const struct dep_cause *dep_cause_of(struct eg_str m)
+{
+	int i;
+
+	for (i = 0; dep_causes[i].needle; i++)
+		if (eg_str_find(m, dep_causes[i].needle))
+			return &dep_causes[i];
+	return NULL;
+}
+
+static long response_code(struct eg_str m)
+{
+	const char *q = eg_str_find(m, "responseCode=");
+	struct eg_scan s;
+	int64_t v;
+
+	if (!q)
+		return 0;
+	eg_scan_init(&s, q + 13, (size_t)(m.p + m.len - q - 13));
+	return eg_scan_int(&s, &v, 100, 599) ? 0 : (long)v;
+}
+
+/*
+ * Jamf Pro answering a Mac's MDM request with an error status, as Jamf's
+ * own log-reading script (logParse.sh, 2015) looks for it:
+ * "Error processing mdm request, returning 400" and
+ * "Error processing request ... Returning 500". Returns the status or 0.
+ */
+static int jamf_mdm_status(struct eg_str m)
+{
+	const char *q = eg_str_find(m, "Error processing ");
+	struct eg_scan s;
+	int64_t v;
+
+	if (!q)
+		return 0;
+	m.len -= (size_t)(q - m.p);
+	m.p = q;
+	q = eg_str_find(m, "eturning ");
+	if (!q || (q[-1] != 'r' && q[-1] != 'R'))
+		return 0;
+	eg_scan_init(&s, q + 9, (size_t)(m.p + m.len - q - 9));
+	return eg_scan_int(&s, &v, 100, 599) ? 0 : (int)v;
+}
+
 /* Signatures on the message text (field-guide.md sections 1, 2, 6, 8). */
 static void match_message(struct eg_diagnosis *d, int64_t ts, struct eg_str m)
 {
+	const struct dep_cause *cause;
 	struct eg_profiles_error e;
 	char text[300];
 	int status;
@@ -235,9 +321,22 @@ static void match_message(struct eg_diagnosis *d, int64_t ts, struct eg_str m)
 	} else if (eg_str_find(m, "Bad response from apsd")) {
 		find(d, EG_F_APNS_UNREACHABLE, EG_SEV_FAILURE, ts, 0, NULL);
 		note(d, ts, "apns.unreachable", "no connection to apsd (Bad response from apsd)");
-	} else if (eg_str_find(m, "T_C_NOT_SIGNED")) {
-		find(d, EG_F_DEP_API_ERROR, EG_SEV_FAILURE, ts, 0, "T_C_NOT_SIGNED");
-		note(d, ts, "dep.api_error", "Apple's device-enrollment API: T_C_NOT_SIGNED");
+	} else if ((cause = dep_cause_of(m)) != NULL) {
+		long code = response_code(m);
+
+		find(d, EG_F_DEP_API_ERROR, EG_SEV_FAILURE, ts, code ? code : cause->status,
+		     cause->detail);
+		snprintf(text, sizeof(text), "Apple's device-enrollment API: %s", cause->detail);
+		note(d, ts, text, text);
+	} else if (eg_str_find(m, "APNs Certificate is expired")) {
+		/* Jamf Pro (dataJAR's list, VERIFIED) */
+		find(d, EG_F_MDM_APNS_CERT_EXPIRED, EG_SEV_FAILURE, ts, 0, "APNs Certificate is expired.");
+		note(d, ts, "mdm.apns_cert_expired", "the MDM server's push certificate has expired");
+	} else if ((status = jamf_mdm_status(m)) != 0) {
+		find(d, EG_F_MDM_HTTP_STATUS, EG_SEV_FAILURE, ts, status,
+		     "the MDM server's log: it answered the Mac's request with an error");
+		snprintf(text, sizeof(text), "the MDM answered HTTP %d", status);
+		note(d, ts, text, text);
 	} else if (eg_str_find(m, "is not AwaitingConfiguration")) {
 		find(d, EG_F_MDM_COMMAND_REJECTED, EG_SEV_WARNING, ts, 101,
 		     "MDMDeviceEnrollment 101: Device is not AwaitingConfiguration");
@@ -474,9 +573,27 @@ void eg_finding_explain(const struct eg_diagnosis *d, enum eg_finding_id id,
 		snprintf(summary, ns, "Apple has no Automated Device Enrollment record for this serial (\"Client is not DEP enabled.\")");
 		snprintf(next, nn, "assign the serial to your MDM server in Apple Business Manager or Apple School Manager");
 		return;
-	case EG_F_DEP_API_ERROR:
-		snprintf(summary, ns, "the MDM's calls to Apple's device-enrollment API fail: %s", f->detail);
-		snprintf(next, nn, "accept the new terms and conditions in Apple Business Manager");
+	case EG_F_DEP_API_ERROR: {
+		const struct dep_cause *c = dep_causes;
+
+		while (c->needle && strcmp(c->detail, f->detail))
+			c++;
+		char http[32] = "";
+
+		if (f->code)
+			snprintf(http, sizeof(http), " (HTTP %ld)", f->code);
+		snprintf(summary, ns, "the MDM's calls to Apple's device-enrollment API fail%s: %s; "
+			 "until they work, the MDM cannot assign Macs to their enrollment profile",
+			 http, f->detail);
+		snprintf(next, nn, "%s", c->needle ? c->next : "read the MDM server's log around these lines");
+		return;
+	}
+	case EG_F_MDM_APNS_CERT_EXPIRED:
+		snprintf(summary, ns, "the MDM server's push certificate (APNs) has expired: it cannot wake any Mac, "
+			 "so enrollment and every command stall");
+		snprintf(next, nn, "renew the push certificate at Apple's Push Certificates Portal with the Apple ID "
+			 "that created it and upload it to the MDM (a new certificate from another Apple ID "
+			 "means re-enrolling every device)");
 		return;
 	case EG_F_APNS_UNREACHABLE:
 		snprintf(summary, ns, "no connection to Apple's push service (\"Bad response from apsd\")");
@@ -489,6 +606,7 @@ void eg_finding_explain(const struct eg_diagnosis *d, enum eg_finding_id id,
 			 "or unrecognized device" : "");
 		snprintf(next, nn, "%s", f->code == 403 ?
 			 "run enrollguard cert on the Mac; if the push certificate expired, see enrollguard renew --dry-run" :
+			 f->detail[0] ? "the server log's lines around it name the device and the command it refused" :
 			 "check the MDM server's log");
 		return;
 	case EG_F_MDM_DEVICE_CERT_REJECTED:

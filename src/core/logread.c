@@ -185,40 +185,42 @@ static bool structural(struct eg_str t)
  * depth of braces tells a record's end from a nested object's, whatever
  * the indentation and the order of the keys.
  */
+/* A "key" : value line of a pretty record: the three keys that matter. */
+static void pretty_key(struct eg_logread_json *j, struct eg_diagnosis *d, struct eg_str t)
+{
+	const char *end = t.p + t.len;
+	char last = t.p[t.len - 1] == ',' ? t.p[t.len - 2] : t.p[t.len - 1];
+
+	if (t.p[1] == 'e' && KEY_IS(t, "\"eventMessage\"")) {
+		/*
+		 * The anchors hold nothing JSON escapes: a raw value without
+		 * one cannot matter, and is not copied.
+		 */
+		struct eg_str raw = { t.p + 14, t.len - 14 };
+
+		j->have_msg = true;
+		j->wanted = eg_diagnose_wants(d, raw) &&
+			    json_string_at(raw.p, end, j->msg, sizeof(j->msg));
+		j->msg_depth = j->depth;
+	} else if (t.p[1] == 't' && KEY_IS(t, "\"timestamp\"")) {
+		if (!json_string_at(t.p + 11, end, j->ts, sizeof(j->ts)))
+			j->ts[0] = '\0';
+	} else if (t.p[1] == 'p' && KEY_IS(t, "\"processImagePath\"")) {
+		if (!json_string_at(t.p + 18, end, j->proc, sizeof(j->proc)))
+			j->proc[0] = '\0';
+	} else if (last == '{' || last == '[') {
+		j->depth++;      /* "backtrace" : { */
+	}
+}
+
 static void pretty_line(struct eg_logread *r, struct eg_str t)
 {
 	struct eg_logread_json *j = r->j;
 	size_t i;
 
 	if (t.p[0] == '"') {
-		const char *end = t.p + t.len;
-		char last = t.p[t.len - 1] == ',' && t.len > 1 ? t.p[t.len - 2] : t.p[t.len - 1];
-
-		if (t.len < 2)
-			return;
-		if (t.p[1] == 'e' && KEY_IS(t, "\"eventMessage\"")) {
-			/*
-			 * The anchors hold nothing JSON escapes: a raw value
-			 * without one cannot matter, and is not copied.
-			 */
-			struct eg_str raw = { t.p + 14, t.len - 14 };
-
-			j->have_msg = true;
-			j->wanted = eg_diagnose_wants(r->d, raw) &&
-				    json_string_at(raw.p, end, j->msg, sizeof(j->msg));
-			j->msg_depth = j->depth;
-		} else if (t.p[1] != 't' && t.p[1] != 'p') {
-			if (last == '{' || last == '[')
-				j->depth++;      /* "backtrace" : { */
-		} else if (KEY_IS(t, "\"timestamp\"")) {
-			if (!json_string_at(t.p + 11, end, j->ts, sizeof(j->ts)))
-				j->ts[0] = '\0';
-		} else if (KEY_IS(t, "\"processImagePath\"")) {
-			if (!json_string_at(t.p + 18, end, j->proc, sizeof(j->proc)))
-				j->proc[0] = '\0';
-		} else if (last == '{' || last == '[') {
-			j->depth++;      /* "backtrace" : { */
-		}
+		if (t.len >= 2)
+			pretty_key(j, r->d, t);
 		return;
 	}
 	for (i = 0; i < t.len; i++) {

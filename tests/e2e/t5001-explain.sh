@@ -51,6 +51,24 @@ head -c 4000 "$F/seed000-pretty.json" > "$TMP/cut.json"
 "$ENROLLGUARD" explain "$TMP/cut.json" > "$TMP/o" 2>&1; rc=$?
 check "a json export cut mid-record: the whole records are read" has "$TMP/o" "dasd blocked the UCRT"
 
+"$ENROLLGUARD" explain --json "$F/jamf-server.log" > "$TMP/j" 2>&1; rc=$?
+check "a Jamf Pro server log: exit 1" exits_with 1
+check "Jamf: detected, timed, stack traces not counted, causes and next steps" python3 -c '
+import json,sys
+j=json.load(open(sys.argv[1]))
+f={x["id"]:x for x in j["findings"]}
+assert j["inputs"][0]["style"]=="Jamf Pro server log", j["inputs"]
+d=f["dep.api_error"]
+assert d["count"]==3 and d["first"]=="2024-03-04T08:00:05.480Z" and d["last"]=="2024-03-04T08:15:05.480Z", d
+assert d["data"]["code"]==403 and "T_C_NOT_SIGNED" in d["data"]["detail"], d
+assert "accept the new terms and conditions" in d["next_step"], d
+assert f["mdm.apns_cert_expired"]["severity"]=="failure"
+assert "Apple ID" in f["mdm.apns_cert_expired"]["next_step"]
+assert f["mdm.http_status"]["data"]["code"]==400
+assert len(f)==3, sorted(f)' "$TMP/j"
+"$ENROLLGUARD" explain --since "2024-03-04 08:10:00" "$F/jamf-server.log" > "$TMP/o" 2>&1; rc=$?
+check "--since applies to Jamf times" has "$TMP/o" "failure dep.api_error (1,"
+
 "$ENROLLGUARD" explain < "$F/seed002-mdm.ndjson" > "$TMP/o" 2>&1; rc=$?
 check "seed 002 on stdin (ndjson): exit 1" exits_with 1
 check "the 403, explained" has "$TMP/o" "the MDM answered HTTP 403: often the Mac's push certificate has expired"

@@ -82,6 +82,73 @@ static void test_error_signatures(void **state)
 	eg_diagnose_free(d);
 }
 
+static void test_jamf_pro_signatures(void **state)
+{
+	static const struct {
+		const char *line;
+		enum eg_finding_id id;
+		long code;
+		const char *detail, *next;
+	} cases[] = {
+		/* dataJAR/JAMFSoftwareServer.log-Messages (VERIFIED) */
+		{ "[llmentProgramDeviceHelper] - 403 The organization has not accepted latest Terms and Conditions of the program",
+		  EG_F_DEP_API_ERROR, 403, "the organization has not accepted the latest terms and conditions", "accept the new terms" },
+		{ "[ntInstanceSyncCommService] - DeviceEnrollmentProgramException[responseCode=403, responseBody='T_C_NOT_SIGNED', message='An error occurred during oauth token refresh']",
+		  EG_F_DEP_API_ERROR, 403, "terms and conditions not accepted (T_C_NOT_SIGNED)", "accept the new terms" },
+		{ "[llmentProgramDeviceHelper] - 403: token_expiredForbidden",
+		  EG_F_DEP_API_ERROR, 403, "the MDM's server token has expired (token_expired)", "download a new server token" },
+		{ "[ntInstanceSyncCommService] - DeviceEnrollmentProgramException[message='Cannot create a connection for an expired token']",
+		  EG_F_DEP_API_ERROR, 0, "the MDM's server token has expired", "download a new server token" },
+		{ "[llmentProgramDeviceHelper] - 403: SERVER_INACTIVE",
+		  EG_F_DEP_API_ERROR, 403, "the token's MDM server no longer exists in Apple Business Manager (SERVER_INACTIVE)", "remove the PreStage" },
+		{ "[llmentProgramDeviceHelper] - 400 response from Device Enrollment Program indicating one of the following:",
+		  EG_F_DEP_API_ERROR, 400, "Apple answered 400: a server token was downloaded but never uploaded to the MDM", "upload it to the MDM" },
+		{ "DeviceEnrollmentProgramException[responseCode=500, message='The DEP service reported an error.']",
+		  EG_F_DEP_API_ERROR, 500, "Apple's device-enrollment service reported an error", "download a new server token" },
+		{ "[llmentProfileSynchronizer] - com.jamfsoftware.jss.objects.streamlinedenrollment.service.DeviceEnrollmentProgramException: The DEP service reported that invalid options were submitted.",
+		  EG_F_DEP_API_ERROR, 0, "Apple refused the options a PreStage enrollment submitted", "PreStage enrollment's settings" },
+		{ "APNs Certificate is expired.", EG_F_MDM_APNS_CERT_EXPIRED, 0, "APNs Certificate is expired.", "Push Certificates Portal" },
+		/* Jamf's logParse.sh (2015): the server refusing a Mac's request */
+		{ "Error processing mdm request, returning 400. Device: 1234, CommandUUID: 6F0C1D64",
+		  EG_F_MDM_HTTP_STATUS, 400, "the MDM server's log: it answered the Mac's request with an error", "name the device" },
+		{ "Error processing request for action: x, CmdUUID: y SigVerified: true. Returning 500",
+		  EG_F_MDM_HTTP_STATUS, 500, "the MDM server's log: it answered the Mac's request with an error", "name the device" },
+	};
+	char s[768], n[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct eg_diagnosis *d = eg_diagnose_new();
+		const struct eg_finding *f = &d->findings[cases[i].id];
+
+		eg_diagnose_record(d, 1709539205480LL, eg_str_from("JAMFSoftwareServer"),
+				   eg_str_from(cases[i].line));
+		eg_diagnose_finish(d);
+		assert_true(f->seen);
+		assert_int_equal(f->severity, EG_SEV_FAILURE);
+		assert_int_equal(f->code, cases[i].code);
+		assert_string_equal(f->detail, cases[i].detail);
+		eg_finding_explain(d, cases[i].id, s, sizeof(s), n, sizeof(n));
+		if (!strstr(n, cases[i].next))
+			fail_msg("case %zu: next step '%s' lacks '%s'", i, n, cases[i].next);
+		eg_diagnose_free(d);
+	}
+	/* noise Jamf logs at ERROR is no finding (dataJAR: "No issue") */
+	{
+		struct eg_diagnosis *d = eg_diagnose_new();
+		int k;
+
+		eg_diagnose_record(d, 1, eg_str_from("JAMFSoftwareServer"),
+				   eg_str_from("Incorrect result size: expected 1, actual 0"));
+		eg_diagnose_record(d, 1, eg_str_from("JAMFSoftwareServer"), eg_str_from("Comm Device null."));
+		for (k = 0; k < EG_F__COUNT; k++)
+			assert_false(d->findings[k].seen);
+		eg_diagnose_free(d);
+	}
+	assert_string_equal(eg_finding_name(EG_F_MDM_APNS_CERT_EXPIRED), "mdm.apns_cert_expired");
+}
+
 static void test_repeats_fold_and_the_timeline_is_capped(void **state)
 {
 	struct eg_diagnosis *d = eg_diagnose_new();
@@ -122,6 +189,17 @@ static void test_the_prefilter_keeps_every_signature(void **state)
 		"CloudConfig: Error returning activation profile. Error = 403; Datasize = 0",
 		"returned an unexpected status (403).",
 		"Error Domain=DMCHTTPTransactionErrorDomain Code=23004",
+		/* Jamf Pro (dataJAR's list, VERIFIED), messages without their logger */
+		"403 The organization has not accepted latest Terms and Conditions of the program",
+		"403: token_expiredForbidden",
+		"403: token_rejectedForbidden",
+		"403: SERVER_INACTIVE",
+		"DeviceEnrollmentProgramException[message='Cannot create a connection for an expired token']",
+		"The DEP service reported that invalid options were submitted.",
+		"400 response from Device Enrollment Program indicating one of the following:",
+		"DeviceEnrollmentProgramException[responseCode=500, message='The DEP service reported an error.']",
+		"APNs Certificate is expired.",
+		"Error processing mdm request, returning 400",
 		NULL
 	};
 	int i;
@@ -156,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_thermal_block_that_never_cleared_is_a_failure),
 		cmocka_unit_test(test_numeric_format_and_other_policies),
 		cmocka_unit_test(test_error_signatures),
+		cmocka_unit_test(test_jamf_pro_signatures),
 		cmocka_unit_test(test_repeats_fold_and_the_timeline_is_capped),
 		cmocka_unit_test(test_the_prefilter_keeps_every_signature),
 		cmocka_unit_test(test_a_json_record_holding_a_whole_scoring),
