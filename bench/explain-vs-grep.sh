@@ -34,6 +34,16 @@ Unable to validate issuer
 activation profile. Error =
 unexpected status (
 DMCHTTPTransactionErrorDomain
+not accepted latest Terms and Conditions
+token_expired
+token_rejected
+connection for an expired token
+SERVER_INACTIVE
+response from Device Enrollment Program
+The DEP service reported
+oauth token refresh
+APNs Certificate is expired
+Error processing
 LIT
 now() { date +%s.%N; }
 printf '| size | style | explain s | explain MB/s | peak RSS | grep s | grep MB/s | explain / grep |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n'

@@ -269,16 +269,18 @@ static const struct dep_cause *dep_cause_of(struct eg_str m)
 	return NULL;
 }
 
-static long response_code(struct eg_str m)
+/* The HTTP status (100-599) right after the literal in m, or 0. */
+static int status_after(struct eg_str m, const char *lit)
 {
-	const char *q = eg_str_find(m, "responseCode=");
+	const char *q = eg_str_find(m, lit);
+	size_t n = strlen(lit);
 	struct eg_scan s;
 	int64_t v;
 
 	if (!q)
 		return 0;
-	eg_scan_init(&s, q + 13, (size_t)(m.p + m.len - q - 13));
-	return eg_scan_int(&s, &v, 100, 599) ? 0 : (long)v;
+	eg_scan_init(&s, q + n, (size_t)(m.p + m.len - q - n));
+	return eg_scan_int(&s, &v, 100, 599) ? 0 : (int)v;
 }
 
 /*
@@ -290,8 +292,6 @@ static long response_code(struct eg_str m)
 static int jamf_mdm_status(struct eg_str m)
 {
 	const char *q = eg_str_find(m, "Error processing ");
-	struct eg_scan s;
-	int64_t v;
 
 	if (!q)
 		return 0;
@@ -300,8 +300,7 @@ static int jamf_mdm_status(struct eg_str m)
 	q = eg_str_find(m, "eturning ");
 	if (!q || (q[-1] != 'r' && q[-1] != 'R'))
 		return 0;
-	eg_scan_init(&s, q + 9, (size_t)(m.p + m.len - q - 9));
-	return eg_scan_int(&s, &v, 100, 599) ? 0 : (int)v;
+	return status_after(m, "eturning ");
 }
 
 /* Signatures on the message text (field-guide.md sections 1, 2, 6, 8). */
@@ -322,7 +321,7 @@ static void match_message(struct eg_diagnosis *d, int64_t ts, struct eg_str m)
 		find(d, EG_F_APNS_UNREACHABLE, EG_SEV_FAILURE, ts, 0, NULL);
 		note(d, ts, "apns.unreachable", "no connection to apsd (Bad response from apsd)");
 	} else if ((cause = dep_cause_of(m)) != NULL) {
-		long code = response_code(m);
+		long code = status_after(m, "responseCode=");
 
 		find(d, EG_F_DEP_API_ERROR, EG_SEV_FAILURE, ts, code ? code : cause->status,
 		     cause->detail);
