@@ -258,7 +258,6 @@ static const struct dep_cause {
 #undef TOKEN
 };
 
-/* "responseCode=403" in Jamf's DeviceEnrollmentProgramException, or 0. */
 static const struct dep_cause *dep_cause_of(struct eg_str m)
 {
 	int i;
@@ -269,7 +268,10 @@ static const struct dep_cause *dep_cause_of(struct eg_str m)
 	return NULL;
 }
 
-/* The HTTP status (100-599) right after the literal in m, or 0. */
+/*
+ * The HTTP status (100-599) right after the literal in m, or 0: Jamf's
+ * "responseCode=403" and "returning 400".
+ */
 static int status_after(struct eg_str m, const char *lit)
 {
 	const char *q = eg_str_find(m, lit);
@@ -291,16 +293,12 @@ static int status_after(struct eg_str m, const char *lit)
  */
 static int jamf_mdm_status(struct eg_str m)
 {
-	const char *q = eg_str_find(m, "Error processing ");
+	int status;
 
-	if (!q)
+	if (!eg_str_find(m, "Error processing "))
 		return 0;
-	m.len -= (size_t)(q - m.p);
-	m.p = q;
-	q = eg_str_find(m, "eturning ");
-	if (!q || (q[-1] != 'r' && q[-1] != 'R'))
-		return 0;
-	return status_after(m, "eturning ");
+	status = status_after(m, "returning ");
+	return status ? status : status_after(m, "Returning ");
 }
 
 /* Signatures on the message text (field-guide.md sections 1, 2, 6, 8). */
@@ -391,10 +389,7 @@ void eg_diagnose_record(struct eg_diagnosis *d, int64_t ts_ms,
 				obs.ts_ms = ts_ms;
 			}
 			observe(d, &obs);
-		} else if (!d->watch.in_block && eg_str_find(line, "Retrying the request") &&
-			   (eg_str_eq(process, "teslad") ||
-			    eg_str_eq(process, "cloudconfigurationd"))) {
-			/* the text styles tell teslad by its line; a record by its field */
+		} else if (!d->watch.in_block && eg_logwatch_is_retry(process, line)) {
 			memset(&obs, 0, sizeof(obs));
 			obs.kind = EG_OBS_CLOUD_RETRY;
 			obs.has_ts = ts_ms != 0;
@@ -574,11 +569,10 @@ void eg_finding_explain(const struct eg_diagnosis *d, enum eg_finding_id id,
 		return;
 	case EG_F_DEP_API_ERROR: {
 		const struct dep_cause *c = dep_causes;
+		char http[32] = "";
 
 		while (c->needle && strcmp(c->detail, f->detail))
 			c++;
-		char http[32] = "";
-
 		if (f->code)
 			snprintf(http, sizeof(http), " (HTTP %ld)", f->code);
 		snprintf(summary, ns, "the MDM's calls to Apple's device-enrollment API fail%s: %s; "

@@ -38,6 +38,12 @@ static bool is_ucrt_header(struct eg_str line)
 	       eg_str_find(t, EG_UCRT_ACTIVITY ":");
 }
 
+bool eg_logwatch_is_retry(struct eg_str process, struct eg_str message)
+{
+	return (eg_str_eq(process, "teslad") || eg_str_eq(process, "cloudconfigurationd")) &&
+	       eg_str_find(message, "Retrying the request");
+}
+
 bool eg_logwatch_feed(struct eg_logwatch *w, struct eg_str line,
 		      struct eg_obs *obs)
 {
@@ -97,9 +103,7 @@ bool eg_logwatch_feed(struct eg_logwatch *w, struct eg_str line,
 	else if (eg_str_find(msg, "UCRTDEPStateUnavailable") ||
 		 eg_str_find(msg, "UCRT is unavailable"))
 		obs->kind = EG_OBS_UCRT_UNAVAILABLE;
-	else if (is_rec && eg_str_find(msg, "Retrying the request") &&
-		 (eg_str_eq(rec.process, "teslad") ||
-		  eg_str_eq(rec.process, "cloudconfigurationd")))
+	else if (is_rec && eg_logwatch_is_retry(rec.process, msg))
 		obs->kind = EG_OBS_CLOUD_RETRY;
 	else
 		return false;

@@ -60,6 +60,13 @@ struct eg_logwatch {
 bool eg_logwatch_feed(struct eg_logwatch *w, struct eg_str line,
 		      struct eg_obs *obs /* OUT */);
 
+/*
+ * Whether a message from this process is teslad's retry (field-guide.md
+ * 2.1): the text styles give the process on the line, JSON records in a
+ * field of their own.
+ */
+bool eg_logwatch_is_retry(struct eg_str process, struct eg_str message);
+
 void eg_logwatch_release(struct eg_logwatch *w);
 
 #endif
