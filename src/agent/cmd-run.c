@@ -72,6 +72,9 @@ struct run {
 	struct sampler sampler;
 	int64_t next_thermal;
 	int64_t mono_start;
+	int64_t setup_since;      /* when Setup Assistant was seen running; 0: not */
+	bool setup_ended;         /* setup.ended said: it finished without us */
+	bool setup_stuck;         /* setup.stuck said */
 	char why[256];
 	char last_error[256];
 	long last_code;
@@ -291,6 +294,7 @@ static void wait_setup_assistant(struct run *r)
 		int running = setup_assistant_running(r);
 
 		if (running == 1) {
+			r->setup_since = eg_mono_ms();
 			recorder_emit(&r->rec, "setup.found", NULL,
 				      "Setup Assistant is running");
 			return;
@@ -315,6 +319,74 @@ static void wait_setup_assistant(struct run *r)
 		}
 		nap_until(eg_mono_ms() + 500 < until ? eg_mono_ms() + 500 : until);
 	}
+}
+
+/*
+ * Setup Assistant while the run goes on. It may finish without the
+ * configuration: Setup Assistant writes .AppleSetupDone and the Mac
+ * goes on as a personal Mac, with no Remote Management screen (seed 000,
+ * field-guide.md 7, failure 1); renewing still helps then, as the
+ * configuration reaches the user as a Device Enrollment notification
+ * (1.3). Or it may wait for the configuration for ever, which on screen
+ * is the hang at "Retrieving activation record." (7, failure 2).
+ * enrollguard explain turns both events into setup.* findings.
+ */
+static void say_ended(struct run *r)
+{
+	r->setup_ended = true;
+	recorder_emit(&r->rec, "setup.ended", NULL,
+		      "Setup Assistant finished before the enrollment configuration "
+		      "arrived (%s exists): this Mac went on without the Remote "
+		      "Management screen, as a personal Mac; a configuration that "
+		      "comes now reaches its user as a Device Enrollment notification",
+		      eg_path_default(EG_PATH_SETUP_DONE));
+}
+
+/* waited < 0: Setup Assistant was first seen running as the run ends */
+static void say_stuck(struct run *r, int64_t waited)
+{
+	struct eg_buf data = EG_BUF_INIT(256);
+	struct eg_jw w;
+	char dur[48];
+
+	r->setup_stuck = true;
+	if (waited < 0) {
+		snprintf(dur, sizeof(dur), "the whole run");
+	} else {
+		fmt_in(waited, dur, sizeof(dur));
+		eg_jw_begin(&w, &data);
+		eg_jw_int(&w, "waited_ms", waited);
+		eg_jw_end(&w);
+	}
+	recorder_emit(&r->rec, "setup.stuck", waited >= 0 && w.rc == EG_OK ? data.buf : NULL,
+		      "Setup Assistant has waited %s for the enrollment configuration: "
+		      "it is probably stuck at \"Retrieving activation record.\"", dur);
+	eg_buf_release(&data);
+}
+
+/* At the thermal sampling pace, and once more when the run ends. */
+static void watch_setup(struct run *r, bool last)
+{
+	int64_t now = eg_mono_ms();
+	int running;
+
+	if (r->setup_ended)
+		return;
+	if (setup_already_done(r)) {
+		say_ended(r);
+		return;
+	}
+	if (r->setup_stuck)
+		return;
+	running = setup_assistant_running(r);
+	if (running != 1)
+		return;
+	if (!r->setup_since && last)
+		say_stuck(r, -1);
+	else if (!r->setup_since)
+		r->setup_since = now;
+	else if (last || now - r->setup_since >= (int64_t)r->o.setup_stuck_after)
+		say_stuck(r, now - r->setup_since);
 }
 
 /* ---- the unified log ---------------------------------------------------- */
@@ -633,8 +705,10 @@ static void wait_for(struct run *r, int64_t wake)
 			poll(NULL, 0, ms);
 		}
 	}
-	if (eg_mono_ms() >= r->next_thermal && !got_signal)
+	if (eg_mono_ms() >= r->next_thermal && !got_signal) {
 		sample_thermal(r);
+		watch_setup(r, false);
+	}
 }
 
 /* ---- the end ------------------------------------------------------------ */
@@ -671,6 +745,7 @@ static int give_up(struct run *r)
 {
 	char rec[768], el[32];
 
+	watch_setup(r, true);
 	recommend(r, rec, sizeof(rec));
 	if (r->strat.state == EG_STATE_GAVE_UP && r->strat.par.kind == EG_STRATEGY_FIXED &&
 	    r->strat.cycle > r->strat.par.cycles)
@@ -694,6 +769,8 @@ static int enrolled(struct run *r)
 {
 	char path[PATH_MAX];
 
+	if (!r->setup_ended && setup_already_done(r))
+		say_ended(r);
 	record_config(r);
 	if (r->strat.state == EG_STATE_GAVE_UP) {
 		snprintf(r->last_error, sizeof(r->last_error),
@@ -727,10 +804,20 @@ static int enrolled(struct run *r)
 		 "enrollment configuration received on attempt %u", r->strat.attempts);
 	r->rec.st.waiting_for[0] = '\0';
 	r->rec.st.next_attempt_ms = 0;
-	recorder_emit(&r->rec, "run.enrolled", NULL,
-		      "done after %u attempts: restart the Mac (or go on in Setup "
-		      "Assistant) and the Remote Management screen will enroll it",
-		      r->strat.attempts);
+	if (r->setup_ended) {
+		snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation),
+			 "Setup Assistant had finished: the Mac's user must accept the "
+			 "Device Enrollment notification");
+		recorder_emit(&r->rec, "run.enrolled", NULL,
+			      "done after %u attempts, but after Setup Assistant: the "
+			      "Mac's user must accept the Device Enrollment notification "
+			      "to enroll it", r->strat.attempts);
+	} else {
+		recorder_emit(&r->rec, "run.enrolled", NULL,
+			      "done after %u attempts: restart the Mac (or go on in Setup "
+			      "Assistant) and the Remote Management screen will enroll it",
+			      r->strat.attempts);
+	}
 	return EG_EXIT_OK;
 }
 

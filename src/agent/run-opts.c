@@ -28,6 +28,9 @@ const struct eg_opt run_table[] = {
 	  "30m", NULL, "DUR", "wait this long for Setup Assistant, then go on", O(wait_setup) },
 	{ "no-wait-setup-assistant", "NoWaitSetupAssistant", EG_OPT_BOOL, 0, 0, "false",
 	  NULL, "", "do not wait for Setup Assistant", O(no_wait_setup) },
+	{ "setup-stuck-after", "SetupStuckAfter", EG_OPT_DURATION, 1000, 24 * MS_HOUR, "5m",
+	  NULL, "DUR", "say Setup Assistant is stuck when it has waited this long for "
+	  "the configuration", O(setup_stuck_after) },
 	{ "child-timeout", "ChildTimeout", EG_OPT_DURATION, 100, 30 * MS_MIN, "60s", NULL,
 	  "DUR", "kill a macOS tool that runs longer than this", O(child_timeout) },
 	{ "thermal-interval", "ThermalInterval", EG_OPT_DURATION, 100, MS_HOUR, "30s",

@@ -27,6 +27,7 @@ struct run_opts {
 	uint64_t fallback;
 	uint64_t wait_setup;
 	bool no_wait_setup;
+	uint64_t setup_stuck_after;
 	uint64_t child_timeout;
 	uint64_t thermal_interval;
 	char *launchdaemon;

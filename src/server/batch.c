@@ -12,7 +12,8 @@
 /*
  * Every type src/agent records. Keep sorted (bsearch) and in step with
  * the recorder_emit() calls in src/agent and with enrollguard-server(8),
- * EVENT TYPES; tests/e2e/t7002 checks the agent's types against this list.
+ * EVENT TYPES; tests/e2e/t1014 checks that the man page lists what the
+ * agent records and that this list takes each.
  */
 static const char *const known_types[] = {
 	"cloudconfig.retry", "config.fetched", "config.unavailable",
@@ -21,7 +22,8 @@ static const char *const known_types[] = {
 	"push_cert.restored", "renew.attempt", "renew.preflight",
 	"renew.prompted", "renew.result", "renew.start", "renew.stopped",
 	"run.enrolled", "run.gave_up", "run.interrupted", "run.resume",
-	"run.start", "setup.found", "setup.timeout", "setup.unknown",
+	"run.start", "setup.ended", "setup.found", "setup.stuck", "setup.timeout",
+	"setup.unknown",
 	"setup.waiting", "system.info", "thermal.sample",
 	"thermal.unavailable", "ucrt.acquired", "ucrt.performing",
 	"ucrt.unavailable", "wait",

@@ -46,6 +46,24 @@ static void set_state(struct device *d, const struct srv_event *e,
 	snprintf(d->detail, sizeof(d->detail), "%s", detail);
 }
 
+/*
+ * What Setup Assistant did (setup.ended, setup.stuck) outranks the renew
+ * failures and dasd verdicts that follow in the same run: the Mac went on
+ * without Remote Management, or its screen hangs. Only the end of the run
+ * says more. The store keeps the text alone, so its first words tell.
+ */
+static bool finding_is_setup(const struct device *d)
+{
+	return strncmp(d->finding, "Setup Assistant finished before", 31) == 0 ||
+	       strncmp(d->finding, "Setup Assistant has waited", 26) == 0;
+}
+
+static void set_finding(struct device *d, const struct srv_event *e, bool final)
+{
+	if (final || !finding_is_setup(d) || strncmp(e->type, "setup.", 6) == 0)
+		snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+}
+
 static const char *data_str(json_t *data, const char *key)
 {
 	json_t *v = json_object_get(data, key);
@@ -80,7 +98,7 @@ static void apply_dasd(struct device *d, const struct srv_event *e, json_t *data
 		snprintf(detail, sizeof(detail), "%s: %s", policy,
 			 data_str(data, "rationale")[0] ? data_str(data, "rationale") : decision);
 		set_state(d, e, DS_BLOCKED, detail);
-		snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+		set_finding(d, e, false);
 	} else if (d->state == DS_BLOCKED) {
 		set_state(d, e, DS_RUNNING, "dasd let the UCRT task proceed");
 	}
@@ -101,7 +119,7 @@ static void apply_renew(struct device *d, const struct srv_event *e, json_t *dat
 		return;
 	if (d->state != DS_BLOCKED && d->state != DS_HOT)
 		set_state(d, e, DS_RETRYING, e->text);
-	snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+	set_finding(d, e, false);
 }
 
 /* The events that change the state without looking at their data. */
@@ -110,11 +128,11 @@ static bool apply_simple(struct device *d, const struct srv_event *e)
 	static const struct {
 		const char *type;
 		enum devstate state;
-		int finding;   /* the text becomes the finding */
+		int finding;   /* the text becomes the finding; 2: whatever it was */
 	} simple[] = {
 		{ "setup.waiting", DS_WAITING, 0 },  { "setup.found", DS_RUNNING, 0 },
 		{ "setup.timeout", DS_RUNNING, 1 },  { "ucrt.acquired", DS_RUNNING, 0 },
-		{ "run.enrolled", DS_ENROLLED, 0 },  { "run.gave_up", DS_GAVE_UP, 1 },
+		{ "run.enrolled", DS_ENROLLED, 2 },  { "run.gave_up", DS_GAVE_UP, 2 },
 		{ "run.interrupted", DS_STOPPED, 0 },
 	};
 	size_t i;
@@ -127,13 +145,14 @@ static bool apply_simple(struct device *d, const struct srv_event *e)
 			return true;
 		set_state(d, e, simple[i].state, e->text);
 		if (simple[i].finding)
-			snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+			set_finding(d, e, simple[i].finding == 2);
 		return true;
 	}
 	if (strcmp(e->type, "ucrt.unavailable") == 0 ||
+	    strcmp(e->type, "setup.ended") == 0 || strcmp(e->type, "setup.stuck") == 0 ||
 	    strcmp(e->type, "config.unavailable") == 0 ||
 	    strcmp(e->type, "cloudconfig.retry") == 0) {
-		snprintf(d->finding, sizeof(d->finding), "%s", e->text);
+		set_finding(d, e, false);
 		return true;
 	}
 	return false;
@@ -192,6 +211,8 @@ bool devstate_apply(struct device *d, const struct srv_event *e)
 	if (!same_run) {
 		snprintf(d->run_id, sizeof(d->run_id), "%s", e->run_id);
 		d->attempt = 0;
+		if (finding_is_setup(d))
+			d->finding[0] = '\0';     /* it was about the last run */
 		if (d->state == DS_ENROLLED || d->state == DS_GAVE_UP ||
 		    d->state == DS_STOPPED)
 			set_state(d, e, DS_RUNNING, "a new run started");

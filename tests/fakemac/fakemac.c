@@ -13,7 +13,7 @@
  *
  * Scenario keys (see the files in scenarios/ for examples and meanings):
  * name, arch, model, model_name, serial, os, build, speed,
- * setup_assistant_at, cpu_die, hot_until, dasd_every, ucrt, ucrt_takes,
+ * setup_assistant_at, setup_done_at, cpu_die, hot_until, dasd_every, ucrt, ucrt_takes,
  * renew_before_ucrt, renew_after_ucrt, renew_takes, show, org, mdm_url.
  */
 
@@ -41,6 +41,7 @@ struct scenario {
 	char build[32];
 	double speed;           /* scenario seconds per real second */
 	double setup_at;        /* <0: never */
+	double setup_done_at;   /* the user finishes Setup Assistant; <0: never */
 	double die_start, die_end;
 	double hot_until;       /* <0: hot forever */
 	double dasd_every;
@@ -138,6 +139,7 @@ static void load_scenario(void)
 	set_str(sc.os, sizeof(sc.os), "10.15.6");
 	set_str(sc.build, sizeof(sc.build), "19G2021");
 	sc.speed = 1;
+	sc.setup_done_at = -1;
 	sc.die_start = sc.die_end = 55;
 	sc.dasd_every = 10;
 	set_str(sc.ucrt, sizeof(sc.ucrt), "after-hot");
@@ -179,6 +181,7 @@ static void load_scenario(void)
 		else if (!strcmp(k, "build")) set_str(sc.build, sizeof(sc.build), v);
 		else if (!strcmp(k, "speed")) sc.speed = strtod(v, NULL);
 		else if (!strcmp(k, "setup_assistant_at")) sc.setup_at = parse_time(v);
+		else if (!strcmp(k, "setup_done_at")) sc.setup_done_at = parse_time(v);
 		else if (!strcmp(k, "cpu_die")) {
 			char *arrow = strstr(v, "->");
 
@@ -569,13 +572,40 @@ static int system_profiler(void)
 	return finish(0);
 }
 
+static int setup_done(void)
+{
+	return sc.setup_done_at >= 0 && story_now() >= sc.setup_done_at;
+}
+
+/*
+ * Setup Assistant writes /var/db/.AppleSetupDone when its user finishes
+ * it (reset scripts delete the file to see it again: field-guide.md 8.1).
+ * No process of the fake runs all the time, so every tool call writes it
+ * once the story has passed setup_done_at; the agent runs a tool at every
+ * thermal sample.
+ */
+static void write_setup_done(void)
+{
+	char path[PATH_MAX + 64];
+	FILE *f;
+
+	if (!setup_done())
+		return;
+	snprintf(path, sizeof(path), "%s/var/db/.AppleSetupDone", root);
+	if (access(path, F_OK) == 0)
+		return;
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+}
+
 static int pgrep(int argc, char **argv)
 {
 	const char *pat = argc > 1 ? argv[argc - 1] : "";
 
 	/* UNVERIFIED: the Setup Assistant process name */
 	if (!strcmp(pat, "Setup Assistant") && sc.setup_at >= 0 &&
-	    story_now() >= sc.setup_at) {
+	    story_now() >= sc.setup_at && !setup_done()) {
 		printf("123\n");
 		return finish(0);
 	}
@@ -838,6 +868,7 @@ int main(int argc, char **argv)
 	find_root(argv[0]);
 	load_scenario();
 	log_args(argc, argv);
+	write_setup_done();
 	if (!strcmp(tool, "profiles")) return profiles(argc, argv);
 	if (!strcmp(tool, "powermetrics")) return powermetrics(argc, argv);
 	if (!strcmp(tool, "pmset")) return pmset(argc, argv);

@@ -113,6 +113,43 @@ static void test_the_json_of_a_device_escapes_what_it_sent(void **state)
 	eg_buf_release(&b);
 }
 
+/* cmd-run.c's setup.ended: the row keeps saying it while dasd goes on */
+static void test_setup_assistant_findings_outrank_the_retries(void **state)
+{
+	struct device d;
+
+	(void)state;
+	devstate_init(&d, "FVFXC2CLICK1");
+	APPLY(&d, "r", 1, 1, "setup.found", "{}", "Setup Assistant is running");
+	APPLY(&d, "r", 2, 2, "setup.ended", "{}",
+	      "Setup Assistant finished before the enrollment configuration arrived");
+	APPLY(&d, "r", 3, 3, "dasd.verdict",
+	      "{\"decision\":\"Absolutely Must Not Proceed\",\"blocking_policy\":\"ThermalPolicy\","
+	      "\"rationale\":\"thermalLevel >= 2\"}", "dasd: ThermalPolicy Absolutely Must Not Proceed");
+	assert_int_equal(d.state, DS_BLOCKED);
+	assert_string_equal(d.detail, "ThermalPolicy: thermalLevel >= 2");
+	assert_string_equal(d.finding,
+			    "Setup Assistant finished before the enrollment configuration arrived");
+	APPLY(&d, "r", 4, 4, "renew.result", "{\"attempt\":2,\"ok\":false}", "attempt 2 failed: (34006)");
+	assert_string_equal(d.finding,
+			    "Setup Assistant finished before the enrollment configuration arrived");
+	/* the end of the run says what to do now */
+	APPLY(&d, "r", 5, 5, "run.enrolled", "{}",
+	      "done after 3 attempts, but after Setup Assistant: the Mac's user must accept");
+	assert_int_equal(d.state, DS_ENROLLED);
+	assert_string_equal(d.finding,
+			    "done after 3 attempts, but after Setup Assistant: the Mac's user must accept");
+
+	/* a stuck Setup Assistant, then a new run: the old words go */
+	APPLY(&d, "r2", 1, 10, "setup.stuck", "{\"waited_ms\":300000}",
+	      "Setup Assistant has waited 5 min 0 s for the enrollment configuration");
+	APPLY(&d, "r2", 2, 11, "renew.result", "{\"attempt\":1,\"ok\":false}", "attempt 1 failed");
+	assert_string_equal(d.finding,
+			    "Setup Assistant has waited 5 min 0 s for the enrollment configuration");
+	APPLY(&d, "r3", 1, 20, "run.start", "{}", "again");
+	assert_string_equal(d.finding, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_late_and_repeated_events_do_not_move_the_state_back),
 		cmocka_unit_test(test_failed_attempts_make_it_retrying_with_the_reason),
 		cmocka_unit_test(test_the_json_of_a_device_escapes_what_it_sent),
+		cmocka_unit_test(test_setup_assistant_findings_outrank_the_retries),
 	};
 	RUN(tests);
 }
