@@ -27,6 +27,8 @@ static const char *const names[EG_F__COUNT] = {
 	[EG_F_MDM_DEVICE_CERT_REJECTED] = "mdm.device_cert_rejected",
 	[EG_F_MDM_COMMAND_REJECTED] = "mdm.command_rejected",
 	[EG_F_MDM_APNS_CERT_EXPIRED] = "mdm.apns_cert_expired",
+	[EG_F_SETUP_NO_REMOTE_MANAGEMENT] = "setup.no_remote_management",
+	[EG_F_SETUP_ACTIVATION_RECORD_STUCK] = "setup.activation_record_stuck",
 };
 
 const char *eg_finding_name(enum eg_finding_id id)
@@ -489,31 +491,75 @@ void eg_diagnose_agent_event(struct eg_diagnosis *d, int64_t ts_ms,
 		snprintf(line, sizeof(line), "enrollguard: profiles renew failed (%ld) %s", code,
 			 eg_cloudcfg_describe(code) ? eg_cloudcfg_describe(code) : "");
 		note(d, ts_ms, line, line);
-	} else if (!strcmp(type, "run.enrolled") || !strcmp(type, "run.gave_up") ||
-		   !strcmp(type, "config.fetched") || !strcmp(type, "renew.stopped")) {
+	} else if (!strcmp(type, "setup.ended")) {
+		/* Setup Assistant finished with no configuration (cmd-run.c) */
+		find(d, EG_F_SETUP_NO_REMOTE_MANAGEMENT, EG_SEV_FAILURE, ts_ms, 0, NULL);
+		note(d, ts_ms, type, "Setup Assistant finished without the enrollment "
+		     "configuration: no Remote Management screen");
+	} else if (!strcmp(type, "setup.stuck")) {
+		/* "Setup Assistant has waited 5m for the ...": keep "waited 5m" */
+		const char *w = strstr(text, "waited "), *e = w ? strstr(w, " for ") : NULL;
+
+		if (w && e)
+			snprintf(line, sizeof(line), "it had waited %.*s", (int)(e - w - 7), w + 7);
+		else
+			snprintf(line, sizeof(line), "%.200s", text);
+		find(d, EG_F_SETUP_ACTIVATION_RECORD_STUCK, EG_SEV_FAILURE, ts_ms, 0, line);
 		snprintf(line, sizeof(line), "enrollguard %s: %.200s", type, text);
 		note(d, ts_ms, type, line);
-	} else {
-		/* other events may quote what macOS said: match it */
+	} else if (!strcmp(type, "run.enrolled") || !strcmp(type, "run.gave_up") ||
+		   !strcmp(type, "config.fetched") || !strcmp(type, "renew.stopped")) {
+		if (!strcmp(type, "config.fetched")) {
+			d->config_fetched = true;
+			d->config_ms = ts_ms;
+		}
+		snprintf(line, sizeof(line), "enrollguard %s: %.200s", type, text);
+		note(d, ts_ms, type, line);
+	} else if (strcmp(type, "wait") != 0) {
+		/* other events may quote what macOS said (a wait only repeats
+		 * the last renewal's error, already counted): match it */
 		match_message(d, ts_ms, eg_str_from(text));
 	}
+}
+
+/* The agent fetched the configuration after the finding's last sighting. */
+static bool config_after(const struct eg_diagnosis *d, const struct eg_finding *f)
+{
+	return d->config_fetched && (!f->last_ms || !d->config_ms || d->config_ms >= f->last_ms);
+}
+
+/*
+ * A UCRT that came after all, or the configuration (which needs one): the
+ * blocks and the unavailability before it delayed the enrollment, no more.
+ */
+static bool cleared_later(const struct eg_diagnosis *d, const struct eg_finding *f)
+{
+	const struct eg_finding *acq = &d->findings[EG_F_UCRT_ACQUIRED];
+
+	return (acq->seen && (!f->last_ms || !acq->last_ms || f->last_ms <= acq->last_ms)) ||
+	       config_after(d, f);
 }
 
 void eg_diagnose_finish(struct eg_diagnosis *d)
 {
 	int i;
 
-	/* a UCRT that came after all: the blocks delayed it, no more */
-	if (d->findings[EG_F_UCRT_ACQUIRED].seen) {
-		for (i = EG_F_UCRT_BLOCKED_THERMAL; i <= EG_F_UCRT_BLOCKED_OTHER; i++)
-			if (d->findings[i].seen &&
-			    (!d->findings[i].last_ms || !d->findings[EG_F_UCRT_ACQUIRED].last_ms ||
-			     d->findings[i].last_ms <= d->findings[EG_F_UCRT_ACQUIRED].last_ms))
-				d->findings[i].severity = EG_SEV_WARNING;
-		if (d->findings[EG_F_UCRT_UNAVAILABLE].seen &&
-		    d->findings[EG_F_UCRT_UNAVAILABLE].last_ms <= d->findings[EG_F_UCRT_ACQUIRED].last_ms)
-			d->findings[EG_F_UCRT_UNAVAILABLE].severity = EG_SEV_WARNING;
-	}
+	for (i = EG_F_UCRT_BLOCKED_THERMAL; i <= EG_F_UCRT_UNAVAILABLE; i++)
+		if (i != EG_F_UCRT_ACQUIRED && d->findings[i].seen &&
+		    cleared_later(d, &d->findings[i]))
+			d->findings[i].severity = EG_SEV_WARNING;
+	/* the errors of the renewals before the one that fetched it */
+	for (i = EG_F_CLOUDCONFIG_RETRIES_EXHAUSTED; i <= EG_F_CLOUDCONFIG_ERROR; i++)
+		if (d->findings[i].seen && config_after(d, &d->findings[i]))
+			d->findings[i].severity = EG_SEV_WARNING;
+	/*
+	 * Setup Assistant got its configuration after all: it was stuck, no
+	 * more. Going on without Remote Management stays a failure: the Mac
+	 * is not enrolled until its user accepts the notification.
+	 */
+	if (d->findings[EG_F_SETUP_ACTIVATION_RECORD_STUCK].seen && config_after(d,
+	    &d->findings[EG_F_SETUP_ACTIVATION_RECORD_STUCK]))
+		d->findings[EG_F_SETUP_ACTIVATION_RECORD_STUCK].severity = EG_SEV_WARNING;
 }
 
 void eg_finding_explain(const struct eg_diagnosis *d, enum eg_finding_id id,
@@ -548,12 +594,14 @@ void eg_finding_explain(const struct eg_diagnosis *d, enum eg_finding_id id,
 		snprintf(next, nn, "on a real Mac, let dasd run the UCRT task (cool, powered, online); a VM cannot enroll through ADE this way");
 		return;
 	case EG_F_CLOUDCONFIG_RETRIES_EXHAUSTED:
-		snprintf(summary, ns, "teslad retried and gave up: 34006 \"The cloud configuration server is unavailable.\" (no UCRT)");
+		snprintf(summary, ns, "teslad retried and gave up: 34006 \"The cloud configuration server is unavailable.\" (no UCRT)%s",
+			 cleared ? "; the configuration was fetched later" : "");
 		snprintf(next, nn, "retry profiles renew -type enrollment once the UCRT exists (enrollguard run does)");
 		return;
 	case EG_F_CLOUDCONFIG_ERROR:
-		snprintf(summary, ns, "cloud configuration error %ld: %s", f->code,
-			 eg_cloudcfg_describe(f->code) ? eg_cloudcfg_describe(f->code) : "(code not in the table)");
+		snprintf(summary, ns, "cloud configuration error %ld: %s%s", f->code,
+			 eg_cloudcfg_describe(f->code) ? eg_cloudcfg_describe(f->code) : "(code not in the table)",
+			 cleared ? " (before the configuration was fetched)" : "");
 		snprintf(next, nn, "%s", f->code == 34000 ?
 			 "check the network reaches Apple (iprofiles.apple.com)" :
 			 f->code == 34006 ? "wait for the UCRT (a cool Mac), then renew" :
@@ -609,6 +657,30 @@ void eg_finding_explain(const struct eg_diagnosis *d, enum eg_finding_id id,
 	case EG_F_MDM_COMMAND_REJECTED:
 		snprintf(summary, ns, "an MDM command was refused: %s", f->detail);
 		snprintf(next, nn, "the Mac has left Setup Assistant's await-configuration state; send the command earlier, or re-enroll");
+		return;
+	case EG_F_SETUP_NO_REMOTE_MANAGEMENT:
+		snprintf(summary, ns, "Setup Assistant finished before the Mac had its enrollment "
+			 "configuration: there was no Remote Management screen, the Mac went on as a "
+			 "personal Mac and is not enrolled in your MDM%s", config_after(d, f) ?
+			 "; the configuration came afterwards, so macOS offers the enrollment to "
+			 "the Mac's user as a Device Enrollment notification" : "");
+		snprintf(next, nn, "%s", config_after(d, f) ?
+			 "have the Mac's user accept the Device Enrollment notification; to enroll it in "
+			 "Setup Assistant instead, erase it and set it up again once it is cool" :
+			 "fix the cause the other findings name (most often a hot Mac without a UCRT), then "
+			 "run 'sudo profiles renew -type enrollment' and have the user accept the Device "
+			 "Enrollment notification, or erase the Mac and set it up again");
+		return;
+	case EG_F_SETUP_ACTIVATION_RECORD_STUCK:
+		snprintf(summary, ns, "Setup Assistant waited for its enrollment configuration and did "
+			 "not get it (on screen: \"Retrieving activation record.\", or later \"Unable to "
+			 "configure your Mac\"): %s%s", f->detail, cleared ?
+			 "; the configuration came later" : "");
+		snprintf(next, nn, "%s", cleared ? "restart the Mac if Setup Assistant still shows no "
+			 "Remote Management screen" :
+			 "fix the cause the other findings name (most often dasd holding back the UCRT on "
+			 "a hot Mac): shut the Mac down for 10 minutes, then power it on; enrollguard run "
+			 "renews as soon as the UCRT is there");
 		return;
 	case EG_F__COUNT:
 		break;

@@ -43,6 +43,8 @@ enum eg_finding_id {
 	EG_F_MDM_DEVICE_CERT_REJECTED,
 	EG_F_MDM_COMMAND_REJECTED,
 	EG_F_MDM_APNS_CERT_EXPIRED,
+	EG_F_SETUP_NO_REMOTE_MANAGEMENT,
+	EG_F_SETUP_ACTIVATION_RECORD_STUCK,
 	EG_F__COUNT
 };
 
@@ -76,6 +78,8 @@ struct eg_diagnosis {
 	unsigned long dropped_timeline;   /* entries past EG_TIMELINE_MAX */
 	unsigned long lines, records;
 	int64_t last_ts;                  /* of the last record with a time */
+	bool config_fetched;              /* the agent's config.fetched, and */
+	int64_t config_ms;                /* when (the last one) */
 	unsigned retries_since_error;
 	int last_obs;                     /* enum eg_obs_kind, and the record it */
 	unsigned long last_obs_record;    /* came from: one message, one count */

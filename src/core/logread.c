@@ -129,6 +129,73 @@ static bool agent_event(struct eg_logread *r, struct eg_str t)
 	return true;
 }
 
+/*
+ * A dasd verdict as the human log says it (cmd-run.c record_obs):
+ * "dasd: ThermalPolicy Absolutely Must Not Proceed (thermalLevel >= 2) for
+ * 0:com.apple...". A verdict that lets the task run names no policy.
+ */
+static void human_verdict(const char *t, char *policy, size_t np, char *rationale, size_t nr)
+{
+	static const char *const refusals[] = {
+		" Absolutely Must Not Proceed (", " Must Not Proceed (", NULL
+	};
+	const char *d = NULL, *open, *close, *p;
+	size_t i;
+
+	if (strncmp(t, "dasd: ", 6))
+		return;
+	for (i = 0; refusals[i] && !d; i++)
+		d = strstr(t + 6, refusals[i]);
+	if (!d)
+		return;
+	snprintf(policy, np, "%.*s", (int)(d - t - 6), t + 6);
+	open = strchr(d, '(') + 1;
+	for (close = NULL, p = open; (p = strstr(p, ") for ")); p++)
+		close = p;
+	if (close && strncmp(open, "no rationale)", 13))
+		snprintf(rationale, nr, "%.*s", (int)(close - open), open);
+}
+
+/*
+ * One line of enrollguard's human log (src/core/event.c, eg_event_human):
+ * "2026-11-23 07:58:40 +0000 setup.found: Setup Assistant is running".
+ * No log show style has a space before the offset and no fraction.
+ */
+static bool agent_text(struct eg_logread *r, struct eg_str line)
+{
+	char type[64], policy[64] = "", rationale[200] = "", text[2048];
+	struct eg_scan s;
+	int64_t ms;
+	long code = 0;
+	const char *q;
+	bool off;
+	size_t i;
+
+	if (line.len < 29 || line.p[19] != ' ' || (line.p[20] != '+' && line.p[20] != '-') ||
+	    line.p[25] != ' ')
+		return false;
+	for (i = 26; i < line.len && i - 26 < sizeof(type) - 1 &&
+	     ((line.p[i] >= 'a' && line.p[i] <= 'z') || line.p[i] == '.' || line.p[i] == '_'); i++)
+		;
+	if (i == 26 || i + 1 >= line.len || line.p[i] != ':' || line.p[i + 1] != ' ' ||
+	    (!memchr(line.p + 26, '.', i - 26) && (i - 26 != 4 || memcmp(line.p + 26, "wait", 4))))
+		return false;      /* every type but "wait" is "family.what" */
+	eg_scan_init(&s, line.p, 25);
+	if (eg_scan_log_time(&s, &ms, &off) || !off)
+		return false;
+	r->records[EG_LR_AGENT_LOG]++;
+	if (outside(r, ms))
+		return true;
+	snprintf(type, sizeof(type), "%.*s", (int)(i - 26), line.p + 26);
+	snprintf(text, sizeof(text), "%.*s", (int)(line.len - i - 2), line.p + i + 2);
+	if (!strcmp(type, "dasd.verdict"))
+		human_verdict(text, policy, sizeof(policy), rationale, sizeof(rationale));
+	if (!strcmp(type, "renew.result") && (q = strstr(text, "failed: (")))
+		code = strtol(q + 9, NULL, 10);
+	eg_diagnose_agent_event(r->d, ms, type, policy, rationale, code, text);
+	return true;
+}
+
 static void emit(struct eg_logread *r, enum eg_logread_kind kind)
 {
 	struct eg_logread_json *j = r->j;
@@ -281,6 +348,9 @@ void eg_logread_line(struct eg_logread *r, struct eg_str line)
 	r->lines++;
 	if (r->json && json_line(r, line))
 		return;
+	/* before the filter: the human log's lines need not name an anchor */
+	if (agent_text(r, line))
+		return;
 	/*
 	 * Most lines are noise: skip them unparsed. Not with a time window
 	 * (a continuation line needs its record's time) and not among the
@@ -323,6 +393,7 @@ const char *eg_logread_style(const struct eg_logread *r)
 		[EG_LR_COMPACT] = "compact", [EG_LR_SYSLOG] = "syslog",
 		[EG_LR_JSON] = "json", [EG_LR_NDJSON] = "ndjson",
 		[EG_LR_AGENT] = "enrollguard events", [EG_LR_JAMF] = "Jamf Pro server log",
+		[EG_LR_AGENT_LOG] = "enrollguard log",
 	};
 	unsigned long best = 0;
 	int i, k = -1;

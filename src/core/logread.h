@@ -37,6 +37,7 @@ enum eg_logread_kind {
 	EG_LR_NDJSON,                /* an object per line */
 	EG_LR_AGENT,                 /* enrollguard's events */
 	EG_LR_JAMF,                  /* JAMFSoftwareServer.log */
+	EG_LR_AGENT_LOG,             /* enrollguard's human log */
 	EG_LR__COUNT
 };
 

@@ -228,6 +228,106 @@ static void test_a_json_record_holding_a_whole_scoring(void **state)
 	eg_diagnose_free(d);
 }
 
+/* run's events (cmd-run.c): Setup Assistant seen from outside */
+static void test_setup_assistant_findings_from_runs_events(void **state)
+{
+	struct eg_diagnosis *d = eg_diagnose_new();
+	char s[768], n[512];
+
+	(void)state;
+	/* waited, then went on without us: both failures */
+	eg_diagnose_agent_event(d, 1000, "setup.found", "", "", 0, "Setup Assistant is running");
+	eg_diagnose_agent_event(d, 301000, "setup.stuck", "", "", 0,
+				"Setup Assistant has waited 5 min 0 s for the enrollment configuration: "
+				"it is probably stuck at \"Retrieving activation record.\"");
+	eg_diagnose_agent_event(d, 400000, "setup.ended", "", "", 0, "Setup Assistant finished ...");
+	eg_diagnose_finish(d);
+	assert_int_equal(d->findings[EG_F_SETUP_ACTIVATION_RECORD_STUCK].severity, EG_SEV_FAILURE);
+	assert_string_equal(d->findings[EG_F_SETUP_ACTIVATION_RECORD_STUCK].detail,
+			    "it had waited 5 min 0 s");
+	assert_int_equal(d->findings[EG_F_SETUP_NO_REMOTE_MANAGEMENT].severity, EG_SEV_FAILURE);
+	assert_string_equal(eg_finding_name(EG_F_SETUP_NO_REMOTE_MANAGEMENT),
+			    "setup.no_remote_management");
+	assert_string_equal(eg_finding_name(EG_F_SETUP_ACTIVATION_RECORD_STUCK),
+			    "setup.activation_record_stuck");
+	eg_finding_explain(d, EG_F_SETUP_NO_REMOTE_MANAGEMENT, s, sizeof(s), n, sizeof(n));
+	assert_non_null(strstr(s, "no Remote Management screen"));
+	assert_null(strstr(s, "came afterwards"));
+	assert_non_null(strstr(n, "sudo profiles renew -type enrollment"));
+	eg_finding_explain(d, EG_F_SETUP_ACTIVATION_RECORD_STUCK, s, sizeof(s), n, sizeof(n));
+	assert_non_null(strstr(s, "\"Retrieving activation record.\""));
+	assert_non_null(strstr(s, "it had waited 5 min 0 s"));
+	assert_non_null(strstr(n, "shut the Mac down for 10 minutes"));
+	eg_diagnose_free(d);
+
+	/* the configuration came later: the wait is over, the user must act */
+	d = eg_diagnose_new();
+	eg_diagnose_agent_event(d, 301000, "setup.stuck", "", "", 0, "Setup Assistant has waited 5 min 0 s for ...");
+	eg_diagnose_agent_event(d, 400000, "setup.ended", "", "", 0, "Setup Assistant finished ...");
+	eg_diagnose_agent_event(d, 500000, "config.fetched", "", "", 0, "enrollment configuration from \"X\"");
+	eg_diagnose_finish(d);
+	assert_int_equal(d->findings[EG_F_SETUP_ACTIVATION_RECORD_STUCK].severity, EG_SEV_WARNING);
+	assert_int_equal(d->findings[EG_F_SETUP_NO_REMOTE_MANAGEMENT].severity, EG_SEV_FAILURE);
+	eg_finding_explain(d, EG_F_SETUP_NO_REMOTE_MANAGEMENT, s, sizeof(s), n, sizeof(n));
+	assert_non_null(strstr(s, "came afterwards"));
+	assert_non_null(strstr(n, "accept the Device Enrollment notification"));
+	eg_diagnose_free(d);
+
+	/* a configuration before the wait does not clear it */
+	d = eg_diagnose_new();
+	eg_diagnose_agent_event(d, 100000, "config.fetched", "", "", 0, "enrollment configuration");
+	eg_diagnose_agent_event(d, 301000, "setup.stuck", "", "", 0, "Setup Assistant has waited 5 min 0 s for ...");
+	eg_diagnose_finish(d);
+	assert_int_equal(d->findings[EG_F_SETUP_ACTIVATION_RECORD_STUCK].severity, EG_SEV_FAILURE);
+	eg_diagnose_free(d);
+}
+
+/* the configuration needs the UCRT: fetched after the blocks, they only delayed it */
+static void test_the_configuration_clears_what_came_before(void **state)
+{
+	struct eg_diagnosis *d = eg_diagnose_new();
+	char s[768], n[512];
+
+	(void)state;
+	eg_diagnose_agent_event(d, 1000, "dasd.verdict", "ThermalPolicy", "thermalLevel >= 2", 0, "dasd: ...");
+	eg_diagnose_agent_event(d, 2000, "renew.result", "", "", 34006, "attempt 1 failed: (34006) ...");
+	eg_diagnose_agent_event(d, 9000, "dasd.verdict", "ThermalPolicy", "thermalLevel >= 2", 0, "dasd: ...");
+	eg_diagnose_agent_event(d, 9500, "config.fetched", "", "", 0, "enrollment configuration");
+	eg_diagnose_finish(d);
+	assert_int_equal(d->findings[EG_F_UCRT_BLOCKED_THERMAL].severity, EG_SEV_WARNING);
+	assert_int_equal(d->findings[EG_F_CLOUDCONFIG_ERROR].severity, EG_SEV_WARNING);
+	eg_finding_explain(d, EG_F_CLOUDCONFIG_ERROR, s, sizeof(s), n, sizeof(n));
+	assert_non_null(strstr(s, "(before the configuration was fetched)"));
+	eg_diagnose_free(d);
+
+	/* a block after the configuration is news */
+	d = eg_diagnose_new();
+	eg_diagnose_agent_event(d, 1000, "config.fetched", "", "", 0, "enrollment configuration");
+	eg_diagnose_agent_event(d, 2000, "dasd.verdict", "ThermalPolicy", "thermalLevel >= 2", 0, "dasd: ...");
+	eg_diagnose_agent_event(d, 3000, "renew.result", "", "", 34000, "attempt 2 failed: (34000) ...");
+	eg_diagnose_finish(d);
+	assert_int_equal(d->findings[EG_F_UCRT_BLOCKED_THERMAL].severity, EG_SEV_FAILURE);
+	assert_int_equal(d->findings[EG_F_CLOUDCONFIG_ERROR].severity, EG_SEV_FAILURE);
+	eg_diagnose_free(d);
+}
+
+/* a wait repeats the last renewal's error: it must not count again */
+static void test_a_wait_does_not_count_the_error_again(void **state)
+{
+	struct eg_diagnosis *d = eg_diagnose_new();
+
+	(void)state;
+	eg_diagnose_agent_event(d, 1000, "renew.result", "", "", 34006,
+				"attempt 1 failed: (34006) The cloud configuration server is unavailable.");
+	eg_diagnose_agent_event(d, 1001, "wait", "", "", 0,
+				"waiting for the UCRT, next attempt in 60 s (last: Error fetching Device "
+				"Enrollment configuration: (34006) Error Domain=MCCloudConfigurationErrorDomain "
+				"Code=34006 \"The cloud configuration server is unavailable.\")");
+	eg_diagnose_finish(d);
+	assert_int_equal(d->findings[EG_F_CLOUDCONFIG_ERROR].count, 1);
+	eg_diagnose_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +338,9 @@ int main(void)
 		cmocka_unit_test(test_repeats_fold_and_the_timeline_is_capped),
 		cmocka_unit_test(test_the_prefilter_keeps_every_signature),
 		cmocka_unit_test(test_a_json_record_holding_a_whole_scoring),
+		cmocka_unit_test(test_setup_assistant_findings_from_runs_events),
+		cmocka_unit_test(test_a_wait_does_not_count_the_error_again),
+		cmocka_unit_test(test_the_configuration_clears_what_came_before),
 	};
 	RUN(tests);
 }

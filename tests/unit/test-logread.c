@@ -184,6 +184,45 @@ static void test_jamf_lines_their_time_and_no_stack_traces(void **state)
 	eg_diagnose_free(d);
 }
 
+/* run's human log (core/event.c eg_event_human), as t1014 writes it */
+static void test_the_agents_human_log(void **state)
+{
+	struct eg_diagnosis *d = eg_diagnose_new();
+	struct eg_logread r;
+
+	(void)state;
+	eg_logread_init(&r, d, &open_window);
+	noise(&r, "2026-11-23 07:58:", " +0000 thermal.sample: CPU die 98.8 C, CPU level 52 (hot)", 100);
+	feed(&r,
+	     "2026-11-23 07:58:41 +0000 renew.result: attempt 2 failed: (34006) The cloud configuration server is unavailable.\n"
+	     "2026-11-23 07:58:41 +0000 wait: waiting for the UCRT, next attempt in 0.5 s (last: Error fetching Device Enrollment configuration: (34006) Error Domain=MCCloudConfigurationErrorDomain Code=34006 \"The cloud configuration server is unavailable.\")\n"
+	     "2026-11-23 08:58:41 +0100 dasd.verdict: dasd: Thermal Policy Absolutely Must Not Proceed (thermalLevel >= 2) for 0:com.apple.mobileactivationd.UCRT.OOB:D65048\n"
+	     "2026-11-23 07:58:42 +0000 dasd.verdict: dasd: BatteryLevelPolicy Must Not Proceed (no rationale) for 0:com.apple.mobileactivationd.UCRT.OOB:D65049\n"
+	     "2026-11-23 07:58:43 +0000 setup.ended: Setup Assistant finished before the enrollment configuration arrived\n"
+	     "2026-11-23 07:58:44 +0000 dasd.verdict: dasd: Can Proceed for 0:com.apple.mobileactivationd.UCRT.OOB:D24905\n"
+	     /* 5.x Console copy (VERIFIED): a space before its offset too */
+	     "2020-08-06 09:58:35.445081 -0700 teslad com.apple.CloudConfigurationDaemon Default Retrying the request\n"
+	     /* the same without the fraction: a process, not an event type */
+	     "2020-08-06 09:58:36 -0700 teslad: Retrying the request\n");
+	eg_logread_end(&r);
+	eg_diagnose_finish(d);
+	assert_string_equal(eg_logread_style(&r), "enrollguard log");
+	assert_int_equal(r.records[EG_LR_AGENT_LOG], 106);
+	assert_int_equal(r.records[EG_LR_CONSOLE], 2);     /* the last two lines */
+	assert_int_equal(d->findings[EG_F_CLOUDCONFIG_ERROR].count, 1);
+	assert_int_equal(d->findings[EG_F_CLOUDCONFIG_ERROR].code, 34006);
+	assert_true(d->findings[EG_F_UCRT_BLOCKED_THERMAL].first_ms == 1795420721000LL);
+	assert_string_equal(d->findings[EG_F_UCRT_BLOCKED_THERMAL].detail,
+			    "Thermal Policy Absolutely Must Not Proceed (thermalLevel >= 2)");
+	/* the policy without "(no rationale)" */
+	assert_true(!strncmp(d->findings[EG_F_UCRT_BLOCKED_BATTERY].detail, "BatteryLevelPolicy ", 19));
+	assert_null(strstr(d->findings[EG_F_UCRT_BLOCKED_BATTERY].detail, "rationale"));
+	assert_true(d->findings[EG_F_SETUP_NO_REMOTE_MANAGEMENT].seen);
+	assert_int_equal(d->timeline[d->ntimeline - 1].count, 1);
+	eg_logread_release(&r);
+	eg_diagnose_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_dasd_policy_lines_are_not_json),
 		cmocka_unit_test(test_agent_events_one_mac_of_many),
 		cmocka_unit_test(test_jamf_lines_their_time_and_no_stack_traces),
+		cmocka_unit_test(test_the_agents_human_log),
 	};
 	RUN(tests);
 }
