@@ -461,6 +461,32 @@ void eg_diagnose_line(struct eg_diagnosis *d, struct eg_str line)
 	match_message(d, is_rec ? rec.ts_ms : d->last_ts, is_rec ? rec.message : line);
 }
 
+/* What run saw of Setup Assistant (cmd-run.c watch_setup). */
+static void setup_event(struct eg_diagnosis *d, int64_t ts_ms, const char *type,
+			const char *text)
+{
+	char line[300];
+
+	if (!strcmp(type, "setup.ended")) {
+		/* Setup Assistant finished with no configuration */
+		find(d, EG_F_SETUP_NO_REMOTE_MANAGEMENT, EG_SEV_FAILURE, ts_ms, 0, NULL);
+		note(d, ts_ms, type, "Setup Assistant finished without the enrollment "
+		     "configuration: no Remote Management screen");
+	} else if (!strcmp(type, "setup.stuck")) {
+		/* "Setup Assistant has waited 5 min 0 s for the ...": "waited 5 min 0 s" */
+		const char *w = strstr(text, "waited "), *e = w ? strstr(w, " for ") : NULL;
+
+		if (w && e)
+			snprintf(line, sizeof(line), "it had waited %.*s", (int)(e - w - 7), w + 7);
+		else
+			snprintf(line, sizeof(line), "%.200s", text);
+		find(d, EG_F_SETUP_ACTIVATION_RECORD_STUCK, EG_SEV_FAILURE, ts_ms, 0, line);
+		snprintf(line, sizeof(line), "enrollguard %s: %.200s", type, text);
+		note(d, ts_ms, type, line);
+	}
+	/* setup.found, .waiting, .timeout, .unknown: nothing went wrong yet */
+}
+
 void eg_diagnose_agent_event(struct eg_diagnosis *d, int64_t ts_ms,
 			     const char *type, const char *policy,
 			     const char *rationale, long code, const char *text)
@@ -491,22 +517,8 @@ void eg_diagnose_agent_event(struct eg_diagnosis *d, int64_t ts_ms,
 		snprintf(line, sizeof(line), "enrollguard: profiles renew failed (%ld) %s", code,
 			 eg_cloudcfg_describe(code) ? eg_cloudcfg_describe(code) : "");
 		note(d, ts_ms, line, line);
-	} else if (!strcmp(type, "setup.ended")) {
-		/* Setup Assistant finished with no configuration (cmd-run.c) */
-		find(d, EG_F_SETUP_NO_REMOTE_MANAGEMENT, EG_SEV_FAILURE, ts_ms, 0, NULL);
-		note(d, ts_ms, type, "Setup Assistant finished without the enrollment "
-		     "configuration: no Remote Management screen");
-	} else if (!strcmp(type, "setup.stuck")) {
-		/* "Setup Assistant has waited 5m for the ...": keep "waited 5m" */
-		const char *w = strstr(text, "waited "), *e = w ? strstr(w, " for ") : NULL;
-
-		if (w && e)
-			snprintf(line, sizeof(line), "it had waited %.*s", (int)(e - w - 7), w + 7);
-		else
-			snprintf(line, sizeof(line), "%.200s", text);
-		find(d, EG_F_SETUP_ACTIVATION_RECORD_STUCK, EG_SEV_FAILURE, ts_ms, 0, line);
-		snprintf(line, sizeof(line), "enrollguard %s: %.200s", type, text);
-		note(d, ts_ms, type, line);
+	} else if (!strncmp(type, "setup.", 6)) {
+		setup_event(d, ts_ms, type, text);
 	} else if (!strcmp(type, "run.enrolled") || !strcmp(type, "run.gave_up") ||
 		   !strcmp(type, "config.fetched") || !strcmp(type, "renew.stopped")) {
 		if (!strcmp(type, "config.fetched")) {

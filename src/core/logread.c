@@ -157,42 +157,57 @@ static void human_verdict(const char *t, char *policy, size_t np, char *rational
 }
 
 /*
- * One line of enrollguard's human log (src/core/event.c, eg_event_human):
- * "2026-11-23 07:58:40 +0000 setup.found: Setup Assistant is running".
+ * The shape of a line of enrollguard's human log (src/core/event.c,
+ * eg_event_human): "2026-11-23 07:58:40 +0000 setup.found: Setup ...".
  * No log show style has a space before the offset and no fraction.
+ * Returns the length of the type at offset 26, or 0.
  */
-static bool agent_text(struct eg_logread *r, struct eg_str line)
+static size_t agent_type_len(struct eg_str line)
 {
-	char type[64], policy[64] = "", rationale[200] = "", text[2048];
-	struct eg_scan s;
-	int64_t ms;
-	long code = 0;
-	const char *q;
-	bool off;
 	size_t i;
 
 	if (line.len < 29 || line.p[19] != ' ' || (line.p[20] != '+' && line.p[20] != '-') ||
 	    line.p[25] != ' ')
-		return false;
-	for (i = 26; i < line.len && i - 26 < sizeof(type) - 1 &&
+		return 0;
+	for (i = 26; i < line.len && i - 26 < 63 &&
 	     ((line.p[i] >= 'a' && line.p[i] <= 'z') || line.p[i] == '.' || line.p[i] == '_'); i++)
 		;
-	if (i == 26 || i + 1 >= line.len || line.p[i] != ':' || line.p[i + 1] != ' ' ||
-	    (!memchr(line.p + 26, '.', i - 26) && (i - 26 != 4 || memcmp(line.p + 26, "wait", 4))))
-		return false;      /* every type but "wait" is "family.what" */
+	if (i == 26 || i + 1 >= line.len || line.p[i] != ':' || line.p[i + 1] != ' ')
+		return 0;
+	/* every type but "wait" is "family.what" */
+	if (!memchr(line.p + 26, '.', i - 26) && (i - 26 != 4 || memcmp(line.p + 26, "wait", 4)))
+		return 0;
+	return i - 26;
+}
+
+/* One line of the human log, read like its JSON-lines twin. */
+static bool agent_text(struct eg_logread *r, struct eg_str line)
+{
+	char type[64], policy[64] = "", rationale[200] = "", text[2048];
+	size_t n = agent_type_len(line);
+	struct eg_scan s;
+	int64_t ms, code = 0;
+	const char *q;
+	bool off;
+
+	if (!n)
+		return false;
 	eg_scan_init(&s, line.p, 25);
 	if (eg_scan_log_time(&s, &ms, &off) || !off)
 		return false;
 	r->records[EG_LR_AGENT_LOG]++;
 	if (outside(r, ms))
 		return true;
-	snprintf(type, sizeof(type), "%.*s", (int)(i - 26), line.p + 26);
-	snprintf(text, sizeof(text), "%.*s", (int)(line.len - i - 2), line.p + i + 2);
+	snprintf(type, sizeof(type), "%.*s", (int)n, line.p + 26);
+	snprintf(text, sizeof(text), "%.*s", (int)(line.len - n - 28), line.p + n + 28);
 	if (!strcmp(type, "dasd.verdict"))
 		human_verdict(text, policy, sizeof(policy), rationale, sizeof(rationale));
-	if (!strcmp(type, "renew.result") && (q = strstr(text, "failed: (")))
-		code = strtol(q + 9, NULL, 10);
-	eg_diagnose_agent_event(r->d, ms, type, policy, rationale, code, text);
+	if (!strcmp(type, "renew.result") && (q = strstr(text, "failed: ("))) {
+		eg_scan_init(&s, q + 9, strlen(q + 9));
+		if (eg_scan_int(&s, &code, 0, 999999))
+			code = 0;
+	}
+	eg_diagnose_agent_event(r->d, ms, type, policy, rationale, (long)code, text);
 	return true;
 }
 
