@@ -82,11 +82,22 @@ check "GET on the events endpoint is 405 with Allow: POST" \
 	sh -c '[ "$1" = 405 ] && grep -qi "^Allow: POST" "$2"' sh "$status" "$TMP/headers"
 
 # burst 10 and 1 per second: a Mac posting 30 batches at once is slowed
-# (the batches are made first, so only curl runs in the loop)
+# (one process posts them all: 30 curl processes on a loaded machine can
+# take longer than the bucket needs to refill)
 for i in $(seq 10 39); do events C02FLOOD0007 run1 "$i" "$i" wait >"$TMP/f$i.json"; done
-for i in $(seq 10 39); do post_events "$TMP/f$i.json"; echo "$status"; done >"$TMP/flood"
+python3 - "$URL" "$ET" "$TMP" >"$TMP/flood" <<'PY'
+import sys, urllib.request, urllib.error
+url, token, tmp = sys.argv[1:4]
+for i in range(10, 40):
+    req = urllib.request.Request(url + "/api/v1/events", data=open(f"{tmp}/f{i}.json", "rb").read(),
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    try:
+        r = urllib.request.urlopen(req, timeout=10); print(r.status, r.headers.get("Retry-After", ""))
+    except urllib.error.HTTPError as e:
+        print(e.code, e.headers.get("Retry-After", ""))
+PY
 check "a flooding Mac gets 429 with Retry-After once its burst is spent" \
-	sh -c '[ "$(grep -c 200 "$1")" -ge 10 ] && grep -q 429 "$1" && grep -qi "^Retry-After: [0-9]" "$2"' sh "$TMP/flood" "$TMP/headers"
+	sh -c '[ "$(grep -c "^200" "$1")" -ge 10 ] && grep -q "^429 [0-9]" "$1"' sh "$TMP/flood"
 events C02GGGGGGGG8 run1 1 1 >"$TMP/calm.json"; post_events "$TMP/calm.json"
 check "another Mac is not slowed by it" test "$status" = 200
 
