@@ -334,6 +334,10 @@ static void wait_setup_assistant(struct run *r)
 static void say_ended(struct run *r)
 {
 	r->setup_ended = true;
+	snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation),
+		 "Setup Assistant finished without the enrollment configuration: "
+		 "enrollguard keeps renewing, and the Mac's user will get a Device "
+		 "Enrollment notification to accept");
 	recorder_emit(&r->rec, "setup.ended", NULL,
 		      "Setup Assistant finished before the enrollment configuration "
 		      "arrived (%s exists): this Mac went on without the Remote "
@@ -358,6 +362,11 @@ static void say_stuck(struct run *r, int64_t waited)
 		eg_jw_int(&w, "waited_ms", waited);
 		eg_jw_end(&w);
 	}
+	snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation),
+		 "Setup Assistant has waited %s for the enrollment configuration "
+		 "(\"Retrieving activation record.\"): enrollguard renews as soon as "
+		 "the UCRT is there; a hot Mac gets there sooner shut down for 10 "
+		 "minutes (enrollguard runs again at boot)", dur);
 	recorder_emit(&r->rec, "setup.stuck", waited >= 0 && w.rc == EG_OK ? data.buf : NULL,
 		      "Setup Assistant has waited %s for the enrollment configuration: "
 		      "it is probably stuck at \"Retrieving activation record.\"", dur);
@@ -813,6 +822,7 @@ static int enrolled(struct run *r)
 			      "Mac's user must accept the Device Enrollment notification "
 			      "to enroll it", r->strat.attempts);
 	} else {
+		r->rec.st.recommendation[0] = '\0';    /* a stuck Setup Assistant has it now */
 		recorder_emit(&r->rec, "run.enrolled", NULL,
 			      "done after %u attempts: restart the Mac (or go on in Setup "
 			      "Assistant) and the Remote Management screen will enroll it",

@@ -84,6 +84,17 @@ check "explain: exit 1" [ "$rc" -eq 1 ]
 check "explain: setup.activation_record_stuck is a failure" finding setup.activation_record_stuck failure
 check "explain: with dasd's thermal block as the cause beside it" finding ucrt.blocked.thermal failure
 
+# status says it while the run goes on
+mac hot-forever 100
+"$ENROLLGUARD" --root "$ROOT" run $FAST --deadline 20s --setup-stuck-after 1s >"$TMP/out" 2>&1 &
+AGENT=$!
+BG_PIDS="$BG_PIDS $AGENT"
+wait_for 10 grep -q "setup.stuck" "$LOG"
+eg status >"$TMP/st"
+kill "$AGENT"; wait "$AGENT" 2>/dev/null
+check "status, mid-run: what to do names the stuck Setup Assistant" has "$TMP/st" \
+	'what to do: *Setup Assistant has waited [0-9.]* s for the enrollment configuration ("Retrieving activation record."): enrollguard renews as soon as the UCRT is there'
+
 # 3. The run ends before --setup-stuck-after: said at the end, once.
 mac hot-forever 100
 run_eg "$TMP/out" run $FAST --deadline 2s
@@ -103,6 +114,8 @@ check "explain: the stuck Setup Assistant is a warning once it got the configura
 	finding setup.activation_record_stuck warning
 check "explain: nothing says it went on without Remote Management" \
 	sh -c '! grep -q setup.no_remote_management "$1"' sh "$TMP/ej"
+eg status >"$TMP/st"
+check "status after it enrolled: no stale advice" lacks "$TMP/st" "what to do"
 
 # 5. The plain case: no setup.* event, no setup.* finding.
 mac cool 20
