@@ -818,15 +818,15 @@ static int enrolled(struct run *r)
 			 "Setup Assistant had finished: the Mac's user must accept the "
 			 "Device Enrollment notification");
 		recorder_emit(&r->rec, "run.enrolled", NULL,
-			      "done after %u attempts, but after Setup Assistant: the "
+			      "done after %u attempt%s, but after Setup Assistant: the "
 			      "Mac's user must accept the Device Enrollment notification "
-			      "to enroll it", r->strat.attempts);
+			      "to enroll it", r->strat.attempts, r->strat.attempts == 1 ? "" : "s");
 	} else {
 		r->rec.st.recommendation[0] = '\0';    /* a stuck Setup Assistant has it now */
 		recorder_emit(&r->rec, "run.enrolled", NULL,
-			      "done after %u attempts: restart the Mac (or go on in Setup "
+			      "done after %u attempt%s: restart the Mac (or go on in Setup "
 			      "Assistant) and the Remote Management screen will enroll it",
-			      r->strat.attempts);
+			      r->strat.attempts, r->strat.attempts == 1 ? "" : "s");
 	}
 	return EG_EXIT_OK;
 }

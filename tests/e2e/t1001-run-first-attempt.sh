@@ -28,4 +28,5 @@ seqs=[json.loads(l)["seq"] for l in open(sys.argv[1])]
 assert seqs==list(range(1,len(seqs)+1)), seqs' "$JSONL"
 check "events carry the host" [ "$(jfield run.enrolled host.serial)" = C02ZK0AAMD6M ]
 check "one human line per event" [ "$(wc -l < "$LOG")" -eq "$(wc -l < "$JSONL")" ]
+check "one attempt is said in the singular" has "$LOG" "run.enrolled: done after 1 attempt: restart the Mac"
 done_testing

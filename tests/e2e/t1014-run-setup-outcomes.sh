@@ -37,7 +37,7 @@ check "it says the Mac went on as a personal Mac" has "$LOG" \
 	"setup.ended: Setup Assistant finished before the enrollment configuration arrived (/var/db/.AppleSetupDone exists): this Mac went on without the Remote Management screen"
 check "no setup.stuck: Setup Assistant was over" lacks "$LOG" "setup.stuck"
 check "the end tells who must act: the user's notification" has "$LOG" \
-	"run.enrolled: done after [0-9]* attempts, but after Setup Assistant: the Mac's user must accept the Device Enrollment notification"
+	"run.enrolled: done after [0-9]* attempts*, but after Setup Assistant: the Mac's user must accept the Device Enrollment notification"
 eg status >"$TMP/st"
 check "status says what to do" has "$TMP/st" "what to do: *Setup Assistant had finished: the Mac's user must accept"
 admin_get /api/v1/devices/FVFXC2CLICK1
