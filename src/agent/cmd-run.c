@@ -365,7 +365,7 @@ static void say_stuck(struct run *r, int64_t waited)
 	snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation),
 		 "Setup Assistant has waited %s for the enrollment configuration "
 		 "(\"Retrieving activation record.\"): enrollguard renews as soon as "
-		 "the UCRT is there; a hot Mac gets there sooner shut down for 10 "
+		 "the UCRT is there; a hot Mac gets there sooner if shut down for 10 "
 		 "minutes (enrollguard runs again at boot)", dur);
 	recorder_emit(&r->rec, "setup.stuck", waited >= 0 && w.rc == EG_OK ? data.buf : NULL,
 		      "Setup Assistant has waited %s for the enrollment configuration: "
