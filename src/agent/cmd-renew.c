@@ -143,7 +143,7 @@ static struct item *add(struct renew *r, const char *name, enum level lv,
 	va_start(ap, fmt);
 	vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
 	va_end(ap);
-	recorder_emit(&r->rec, "renew.preflight", NULL, "%s: %s: %s", name,
+	recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_PREFLIGHT, name,
 		      lv == OK ? "ok" : lv == WARN ? "warn" : "fail", it->detail);
 	return it;
 }
@@ -336,9 +336,7 @@ static int fix_push_cert(struct renew *r)
 		rename(moved, kc);
 		die(EG_EXIT_ENV, "%s (the keychain was put back)", d.msg);
 	}
-	recorder_emit(&r->rec, "push_cert.moved", NULL,
-		      "moved %s aside to %s (unsupported by Apple: it can break iCloud "
-		      "services); undo: enrollguard renew --undo-push-cert-fix",
+	recorder_emit(&r->rec, NULL, EG_TEXT_PUSH_CERT_MOVED,
 		      eg_path_default(EG_PATH_APSD_KEYCHAIN),
 		      moved + strlen(kc) - strlen(eg_path_default(EG_PATH_APSD_KEYCHAIN)));
 	printf("moved %s aside to %s\nrestart the Mac: apsd makes a new push identity at "
@@ -382,7 +380,7 @@ static int undo_push_cert_fix(struct renew *r)
 	if (rename(moved, kc))
 		die(EG_EXIT_ENV, "cannot restore '%s': %s", moved, strerror(errno));
 	unlink(rec);
-	recorder_emit(&r->rec, "push_cert.restored", NULL, "restored %s",
+	recorder_emit(&r->rec, NULL, EG_TEXT_PUSH_CERT_RESTORED,
 		      eg_path_default(EG_PATH_APSD_KEYCHAIN));
 	printf("restored %s; restart the Mac so apsd uses it\n",
 	       eg_path_default(EG_PATH_APSD_KEYCHAIN));
@@ -434,9 +432,7 @@ static void print_json(const struct renew *r, const char *decision,
 
 static int stop_would_403(struct renew *r)
 {
-	recorder_emit(&r->rec, "renew.stopped", NULL,
-		      "not renewing: the push certificate expired %d days ago and the MDM "
-		      "rejects such devices (%s): it would answer 403",
+	recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_STOPPED_403,
 		      -r->push_days, r->rejects_why);
 	if (r->o.json) {
 		print_json(r, "stopped: MDM would answer 403", "", 0);
@@ -513,8 +509,7 @@ static int report_outcome(struct renew *r, int outcome, int status)
 	char t[32];
 
 	if (outcome == EG_OUTCOME_ENROLLED) {
-		recorder_emit(&r->rec, "renew.result", NULL,
-			      "enrolled through ADE (profiles status: Enrolled via DEP: Yes)");
+		recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_ENROLLED);
 		if (!r->o.json)
 			printf("enrolled: profiles status says Enrolled via DEP: Yes\n");
 		return EG_EXIT_OK;
@@ -529,16 +524,14 @@ static int report_outcome(struct renew *r, int outcome, int status)
 			"macOS 14 Apple defines 403 answers for 'software update required' "
 			"and 'unrecognized device'; check the MDM's log";
 
-		recorder_emit(&r->rec, "renew.result", NULL, "the MDM answered HTTP %d: %s",
+		recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_HTTP,
 			      status, cause);
 		if (!r->o.json)
 			printf("failed: the MDM answered HTTP %d: %s\n", status, cause);
 		return 1;
 	}
 	eg_format_duration(r->o.outcome_timeout, t, sizeof(t));
-	recorder_emit(&r->rec, "renew.result", NULL,
-		      "no outcome within %s: the user may not have approved the "
-		      "enrollment yet (the Device Enrollment notification, or System Settings)", t);
+	recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_NO_OUTCOME, t);
 	if (!r->o.json)
 		printf("no outcome within %s: the user may not have approved the enrollment "
 		       "yet (the Device Enrollment notification, or System Settings)\n", t);
@@ -561,9 +554,7 @@ static void start_log(struct renew *r, struct eg_child *log)
 	log->now_ms = eg_mono_ms;
 	log->stream = true;
 	if (eg_child_start(log, &d) != EG_OK)
-		recorder_emit(&r->rec, "log.unavailable", NULL,
-			      "cannot follow the log (%s): the outcome comes from profiles "
-			      "status only", d.msg);
+		recorder_emit(&r->rec, NULL, EG_TEXT_LOG_UNAVAILABLE_RENEW, d.msg);
 }
 
 static int do_renew(struct renew *r)
@@ -574,11 +565,11 @@ static int do_renew(struct renew *r)
 	int code, outcome, status = 0, rc;
 
 	start_log(r, &log);
-	recorder_emit(&r->rec, "renew.attempt", NULL, "profiles renew -type enrollment");
+	recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_CALLED);
 	code = tool(r, (const char *[]){ "renew", "-type", "enrollment", NULL }, &b);
 	if (code != 0) {
 		eg_profiles_parse_error(b.buf, b.len, &perr);
-		recorder_emit(&r->rec, "renew.result", NULL, "profiles renew failed (exit %d): %s",
+		recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_EXITED,
 			      code, perr.text[0] ? perr.text : "no message");
 		if (!r->o.json)
 			printf("failed: profiles renew -type enrollment exited %d: %s\n", code,
@@ -587,9 +578,7 @@ static int do_renew(struct renew *r)
 		goto out;
 	}
 	/* field-guide.md 1.3: success posts the "Device Enrollment" notification */
-	recorder_emit(&r->rec, "renew.prompted", NULL,
-		      "profiles renew succeeded: macOS shows the user the Device Enrollment "
-		      "notification; following the outcome");
+	recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_PROMPTED);
 	if (!r->o.json)
 		printf("renewed: the user sees the Device Enrollment notification; waiting for "
 		       "the outcome\n");
@@ -645,7 +634,7 @@ static int preflight_and_decide(struct renew *r)
 	check_thermal(r);
 	decide_rejects(r);
 	if (r->not_dep || !r->apns_ok) {
-		recorder_emit(&r->rec, "renew.stopped", NULL, "not renewing: %s",
+		recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_STOPPED,
 			      r->not_dep ? "Apple has no ADE record for this serial" :
 			      "no connection to Apple's push service");
 		if (r->o.json)
@@ -695,7 +684,7 @@ static int cmd_renew_exec(int argc, char **argv, const struct eg_global *g)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	open_records(&r, &lock);
-	recorder_emit(&r.rec, "renew.start", NULL, "enrollguard %s renew%s", EG_VERSION,
+	recorder_emit(&r.rec, NULL, EG_TEXT_RENEW_START, EG_VERSION,
 		      r.o.dry_run ? " (dry run)" : "");
 	if (r.o.undo) {
 		rc = undo_push_cert_fix(&r);

@@ -201,8 +201,7 @@ static void record_sysinfo(struct run *r)
 	eg_jw_str(&w, "chip", si.chip);
 	eg_jw_str(&w, "arch", si.arch);
 	eg_jw_end(&w);
-	recorder_emit(&r->rec, "system.info", w.rc == EG_OK ? data.buf : NULL,
-		      "%s %s (%s), %s %s, serial %s, %s",
+	recorder_emit(&r->rec, w.rc == EG_OK ? data.buf : NULL, EG_TEXT_SYSTEM_INFO,
 		      si.product[0] ? si.product : "macOS",
 		      si.os_version[0] ? si.os_version : "unknown version",
 		      si.build[0] ? si.build : "unknown build",
@@ -249,13 +248,13 @@ static void sample_thermal(struct run *r)
 
 	sampler_thermal(r->g, r->o.child_timeout, &got_signal, &r->sampler, &t);
 	if (r->sampler.missing[0])
-		recorder_emit(&r->rec, "thermal.unavailable", NULL, "%s",
+		recorder_emit(&r->rec, NULL, EG_TEXT_THERMAL_UNAVAILABLE,
 			      r->sampler.missing);
 	r->thermal = t;
 	eg_thermal_format(&t, text, sizeof(text));
 	snprintf(r->rec.st.thermal, sizeof(r->rec.st.thermal), "%s", text);
 	thermal_json(&t, &data);
-	recorder_emit(&r->rec, "thermal.sample", data.buf, "%s%s", text,
+	recorder_emit(&r->rec, data.buf, EG_TEXT_THERMAL_SAMPLE, text,
 		      eg_thermal_is_hot(&t) ? " (hot)" : "");
 	eg_buf_release(&data);
 	r->next_thermal = eg_mono_ms() + (int64_t)r->o.thermal_interval;
@@ -295,26 +294,20 @@ static void wait_setup_assistant(struct run *r)
 
 		if (running == 1) {
 			r->setup_since = eg_mono_ms();
-			recorder_emit(&r->rec, "setup.found", NULL,
-				      "Setup Assistant is running");
+			recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_FOUND);
 			return;
 		}
 		if (running < 0 && !said) {
-			recorder_emit(&r->rec, "setup.unknown", NULL,
-				      "cannot tell whether Setup Assistant runs "
-				      "(pgrep failed): waiting up to %s", dur);
+			recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_UNKNOWN, dur);
 			said = 1;
 		} else if (!said) {
 			snprintf(r->rec.st.waiting_for, sizeof(r->rec.st.waiting_for),
 				 "Setup Assistant to start (up to %s)", dur);
-			recorder_emit(&r->rec, "setup.waiting", NULL,
-				      "waiting up to %s for Setup Assistant", dur);
+			recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_WAITING, dur);
 			said = 1;
 		}
 		if (eg_mono_ms() >= until) {
-			recorder_emit(&r->rec, "setup.timeout", NULL,
-				      "Setup Assistant did not appear within %s: "
-				      "going on without it", dur);
+			recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_TIMEOUT, dur);
 			return;
 		}
 		nap_until(eg_mono_ms() + 500 < until ? eg_mono_ms() + 500 : until);
@@ -338,11 +331,7 @@ static void say_ended(struct run *r)
 		 "Setup Assistant finished without the enrollment configuration: "
 		 "enrollguard keeps renewing, and the Mac's user will get a Device "
 		 "Enrollment notification to accept");
-	recorder_emit(&r->rec, "setup.ended", NULL,
-		      "Setup Assistant finished before the enrollment configuration "
-		      "arrived (%s exists): this Mac went on without the Remote "
-		      "Management screen, as a personal Mac; a configuration that "
-		      "comes now reaches its user as a Device Enrollment notification",
+	recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_ENDED,
 		      eg_path_default(EG_PATH_SETUP_DONE));
 }
 
@@ -367,9 +356,8 @@ static void say_stuck(struct run *r, int64_t waited)
 		 "(\"Retrieving activation record.\"): enrollguard renews as soon as "
 		 "the UCRT is there; a hot Mac gets there sooner if shut down for 10 "
 		 "minutes (enrollguard runs again at boot)", dur);
-	recorder_emit(&r->rec, "setup.stuck", waited >= 0 && w.rc == EG_OK ? data.buf : NULL,
-		      "Setup Assistant has waited %s for the enrollment configuration: "
-		      "it is probably stuck at \"Retrieving activation record.\"", dur);
+	recorder_emit(&r->rec, waited >= 0 && w.rc == EG_OK ? data.buf : NULL,
+		      EG_TEXT_SETUP_STUCK, dur);
 	eg_buf_release(&data);
 }
 
@@ -426,14 +414,11 @@ static void start_log_stream(struct run *r)
 	r->log.now_ms = eg_mono_ms;
 	r->log.stream = true;
 	if (eg_child_start(&r->log, &d) != EG_OK) {
-		recorder_emit(&r->rec, "log.unavailable", NULL,
-			      "cannot follow the unified log (%s): attempts follow "
-			      "the fallback schedule only", d.msg);
+		recorder_emit(&r->rec, NULL, EG_TEXT_LOG_UNAVAILABLE, d.msg);
 		return;
 	}
 	r->log_running = true;
-	recorder_emit(&r->rec, "log.started", NULL,
-		      "following the unified log for dasd and the UCRT (pid %ld)",
+	recorder_emit(&r->rec, NULL, EG_TEXT_LOG_STARTED,
 		      (long)r->log.pid);
 }
 
@@ -456,32 +441,26 @@ static void record_obs(struct run *r, const struct eg_obs *obs)
 		eg_jw_int(&w, "policies", obs->dasd.npolicies);
 		eg_jw_end(&w);
 		if (b)
-			recorder_emit(&r->rec, "dasd.verdict", data.buf,
-				      "dasd: %s %s (%s) for %s", b->name,
+			recorder_emit(&r->rec, data.buf, EG_TEXT_DASD_BLOCKED, b->name,
 				      eg_dasd_decision_name(b->decision),
 				      b->rationale[0] ? b->rationale : "no rationale",
 				      obs->dasd.activity);
 		else
-			recorder_emit(&r->rec, "dasd.verdict", data.buf,
-				      "dasd: %s for %s", eg_dasd_decision_name(
-					      obs->dasd.final_decision),
+			recorder_emit(&r->rec, data.buf, EG_TEXT_DASD_VERDICT,
+				      eg_dasd_decision_name(obs->dasd.final_decision),
 				      obs->dasd.activity);
 		break;
 	case EG_OBS_UCRT_PERFORMING:
-		recorder_emit(&r->rec, "ucrt.performing", NULL,
-			      "mobileactivationd is fetching the UCRT");
+		recorder_emit(&r->rec, NULL, EG_TEXT_UCRT_PERFORMING);
 		break;
 	case EG_OBS_UCRT_ACQUIRED:
-		recorder_emit(&r->rec, "ucrt.acquired", NULL,
-			      "mobileactivationd performed the UCRT OOB: the UCRT exists");
+		recorder_emit(&r->rec, NULL, EG_TEXT_UCRT_ACQUIRED);
 		break;
 	case EG_OBS_UCRT_UNAVAILABLE:
-		recorder_emit(&r->rec, "ucrt.unavailable", NULL,
-			      "the log says the UCRT is unavailable");
+		recorder_emit(&r->rec, NULL, EG_TEXT_UCRT_UNAVAILABLE);
 		break;
 	case EG_OBS_CLOUD_RETRY:
-		recorder_emit(&r->rec, "cloudconfig.retry", NULL,
-			      "teslad is retrying its request");
+		recorder_emit(&r->rec, NULL, EG_TEXT_CLOUDCONFIG_RETRY);
 		break;
 	case EG_OBS_NONE:
 		break;
@@ -508,9 +487,7 @@ static void read_log(struct run *r)
 			eg_child_stop(&r->log);
 			r->log_running = false;
 			eg_child_describe(&r->log, how, sizeof(how));
-			recorder_emit(&r->rec, "log.ended", NULL,
-				      "log stream %s: attempts follow the fallback "
-				      "schedule only", how);
+			recorder_emit(&r->rec, NULL, EG_TEXT_LOG_ENDED, how);
 			return;
 		}
 		if (eg_buf_add(&r->logbuf, chunk, (size_t)n) != EG_OK)
@@ -547,16 +524,13 @@ static void record_config(struct run *r)
 	if (mac_run(r->g, EG_PATH_PROFILES,
 		    (const char *[]){ "show", "-type", "enrollment", NULL },
 		    r->o.child_timeout, &got_signal, &c, &d) != EG_OK) {
-		recorder_emit(&r->rec, "config.unavailable", NULL,
-			      "cannot run profiles show: %s", d.msg);
+		recorder_emit(&r->rec, NULL, EG_TEXT_CONFIG_NO_PROFILES, d.msg);
 		goto out;
 	}
 	(void)(eg_buf_add(&both, c.out.buf, c.out.len) ||
 	       eg_buf_add(&both, c.err.buf, c.err.len));
 	if (eg_profiles_parse_show(both.buf, both.len, &cfg, &perr, &d) != EG_OK) {
-		recorder_emit(&r->rec, "config.unavailable", NULL,
-			      "the renewal succeeded but 'profiles show -type "
-			      "enrollment' printed no configuration: %s",
+		recorder_emit(&r->rec, NULL, EG_TEXT_CONFIG_EMPTY,
 			      perr.text[0] ? perr.text : d.msg);
 		if (perr.kind == EG_PROFILES_FAIL_NOT_DEP)
 			eg_strategy_abandon(&r->strat);
@@ -574,9 +548,8 @@ static void record_config(struct run *r)
 	eg_jw_int(&w, "supervised", cfg.is_supervised);
 	eg_jw_int(&w, "mdm_unremovable", cfg.is_mdm_unremovable);
 	eg_jw_end(&w);
-	recorder_emit(&r->rec, "config.fetched", data.buf,
-		      "enrollment configuration from \"%s\", MDM %s, mandatory %s, "
-		      "supervised %s", cfg.org_name[0] ? cfg.org_name : "(no name)",
+	recorder_emit(&r->rec, data.buf, EG_TEXT_CONFIG_FETCHED,
+		      cfg.org_name[0] ? cfg.org_name : "(no name)",
 		      cfg.mdm_url[0] ? cfg.mdm_url : "(no URL)",
 		      cfg.is_mandatory == 1 ? "yes" : cfg.is_mandatory == 0 ? "no" : "unknown",
 		      cfg.is_supervised == 1 ? "yes" : cfg.is_supervised == 0 ? "no" : "unknown");
@@ -605,14 +578,13 @@ static bool renew_once(struct run *r)
 	eg_jw_begin(&w, &data);
 	eg_jw_int(&w, "attempt", n);
 	eg_jw_end(&w);
-	recorder_emit(&r->rec, "renew.attempt", w.rc == EG_OK ? data.buf : NULL,
-		      "attempt %u (%s): profiles renew -type enrollment", n, why);
+	recorder_emit(&r->rec, w.rc == EG_OK ? data.buf : NULL, EG_TEXT_RENEW_ATTEMPT, n, why);
 	eg_buf_reset(&data);
 	if (mac_run(r->g, EG_PATH_PROFILES,
 		    (const char *[]){ "renew", "-type", "enrollment", NULL },
 		    r->o.child_timeout, &got_signal, &c, &d) != EG_OK) {
 		snprintf(r->last_error, sizeof(r->last_error), "%s", d.msg);
-		recorder_emit(&r->rec, "renew.result", NULL, "attempt %u failed: %s", n, d.msg);
+		recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_NOT_RUN, n, d.msg);
 		goto out;
 	}
 	eg_child_describe(&c, how, sizeof(how));
@@ -631,14 +603,12 @@ static bool renew_once(struct run *r)
 	eg_jw_int(&w, "elapsed_ms", (int64_t)c.elapsed_ms);
 	eg_jw_end(&w);
 	if (ok) {
-		recorder_emit(&r->rec, "renew.result", data.buf,
-			      "attempt %u succeeded in %llu ms", n,
+		recorder_emit(&r->rec, data.buf, EG_TEXT_RENEW_SUCCEEDED, n,
 			      (unsigned long long)c.elapsed_ms);
 	} else if (c.timed_out || c.term_signal || c.cancelled) {
 		r->renew_timeouts += c.timed_out;
 		snprintf(r->last_error, sizeof(r->last_error), "profiles %s", how);
-		recorder_emit(&r->rec, "renew.result", data.buf,
-			      "attempt %u failed: profiles %s", n, how);
+		recorder_emit(&r->rec, data.buf, EG_TEXT_RENEW_KILLED, n, how);
 	} else {
 		const char *meaning = eg_cloudcfg_describe(perr.code);
 
@@ -646,11 +616,10 @@ static bool renew_once(struct run *r)
 		snprintf(r->last_error, sizeof(r->last_error), "%s",
 			 perr.text[0] ? perr.text : how);
 		if (perr.code && meaning)
-			recorder_emit(&r->rec, "renew.result", data.buf,
-				      "attempt %u failed: (%ld) %s", n, perr.code, meaning);
+			recorder_emit(&r->rec, data.buf, EG_TEXT_RENEW_FAILED_CODE, n,
+				      perr.code, meaning);
 		else
-			recorder_emit(&r->rec, "renew.result", data.buf,
-				      "attempt %u failed: %s (profiles %s)", n,
+			recorder_emit(&r->rec, data.buf, EG_TEXT_RENEW_FAILED, n,
 				      perr.text[0] ? perr.text : "no message", how);
 	}
 	snprintf(r->rec.st.last_result, sizeof(r->rec.st.last_result), "attempt %u %s%s%s",
@@ -688,10 +657,10 @@ static void say_why(struct run *r, int64_t wake)
 	}
 	snprintf(r->why, sizeof(r->why), "%s", why);
 	if (r->last_error[0])
-		recorder_emit(&r->rec, "wait", NULL, "%s, next attempt in %s (last: %s)",
+		recorder_emit(&r->rec, NULL, EG_TEXT_WAIT_AFTER,
 			      line, in, r->last_error);
 	else
-		recorder_emit(&r->rec, "wait", NULL, "%s, next attempt in %s", line, in);
+		recorder_emit(&r->rec, NULL, EG_TEXT_WAIT, line, in);
 }
 
 static void wait_for(struct run *r, int64_t wake)
@@ -768,9 +737,7 @@ static int give_up(struct run *r)
 	snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation), "%s", rec);
 	r->rec.st.waiting_for[0] = '\0';
 	r->rec.st.next_attempt_ms = 0;
-	recorder_emit(&r->rec, "run.gave_up", NULL,
-		      "no enrollment configuration after %u attempts (%s); the "
-		      "LaunchDaemon is kept. What to do: %s", r->strat.attempts, el, rec);
+	recorder_emit(&r->rec, NULL, EG_TEXT_RUN_GAVE_UP, r->strat.attempts, el, rec);
 	return EG_EXIT_GAVE_UP;
 }
 
@@ -792,21 +759,19 @@ static int enrolled(struct run *r)
 			 "assign serial %s to an MDM server in Apple Business Manager "
 			 "or Apple School Manager, then erase and reinstall",
 			 r->rec.host.serial[0] ? r->rec.host.serial : "(unknown)");
-		recorder_emit(&r->rec, "run.gave_up", NULL, "%s: %s",
+		recorder_emit(&r->rec, NULL, EG_TEXT_RUN_GAVE_UP_NO_ADE,
 			      r->rec.st.result, r->rec.st.recommendation);
 		return EG_EXIT_GAVE_UP;
 	}
 	mac_join(r->g, r->o.launchdaemon, path, sizeof(path));
 	if (unlink(path) == 0)
-		recorder_emit(&r->rec, "launchdaemon.removed", NULL,
-			      "removed '%s': enrollguard will not run at the next boot",
+		recorder_emit(&r->rec, NULL, EG_TEXT_LAUNCHDAEMON_REMOVED,
 			      r->o.launchdaemon);
 	else if (errno == ENOENT)
-		recorder_emit(&r->rec, "launchdaemon.removed", NULL,
-			      "'%s' was already gone", r->o.launchdaemon);
+		recorder_emit(&r->rec, NULL, EG_TEXT_LAUNCHDAEMON_GONE, r->o.launchdaemon);
 	else
-		recorder_emit(&r->rec, "launchdaemon.kept", NULL,
-			      "cannot remove '%s': %s", r->o.launchdaemon, strerror(errno));
+		recorder_emit(&r->rec, NULL, EG_TEXT_LAUNCHDAEMON_KEPT, r->o.launchdaemon,
+			      strerror(errno));
 	save_progress(r);
 	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "enrolled");
 	snprintf(r->rec.st.result, sizeof(r->rec.st.result),
@@ -817,15 +782,11 @@ static int enrolled(struct run *r)
 		snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation),
 			 "Setup Assistant had finished: the Mac's user must accept the "
 			 "Device Enrollment notification");
-		recorder_emit(&r->rec, "run.enrolled", NULL,
-			      "done after %u attempt%s, but after Setup Assistant: the "
-			      "Mac's user must accept the Device Enrollment notification "
-			      "to enroll it", r->strat.attempts, r->strat.attempts == 1 ? "" : "s");
+		recorder_emit(&r->rec, NULL, EG_TEXT_RUN_ENROLLED_LATE, r->strat.attempts,
+			      r->strat.attempts == 1 ? "" : "s");
 	} else {
 		r->rec.st.recommendation[0] = '\0';    /* a stuck Setup Assistant has it now */
-		recorder_emit(&r->rec, "run.enrolled", NULL,
-			      "done after %u attempt%s: restart the Mac (or go on in Setup "
-			      "Assistant) and the Remote Management screen will enroll it",
+		recorder_emit(&r->rec, NULL, EG_TEXT_RUN_ENROLLED,
 			      r->strat.attempts, r->strat.attempts == 1 ? "" : "s");
 	}
 	return EG_EXIT_OK;
@@ -837,9 +798,7 @@ static int interrupted(struct run *r)
 
 	save_progress(r);
 	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "interrupted");
-	recorder_emit(&r->rec, "run.interrupted", NULL,
-		      "stopped by signal %d after %u attempts; a relaunch continues "
-		      "this run", sig, r->strat.attempts);
+	recorder_emit(&r->rec, NULL, EG_TEXT_RUN_INTERRUPTED, sig, r->strat.attempts);
 	return 128 + sig;
 }
 
@@ -1040,12 +999,10 @@ static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
 	snprintf(r.rec.st.log_file, sizeof(r.rec.st.log_file), "%s", r.o.log_file);
 	eg_format_duration(r.o.deadline, dl, sizeof(dl));
 	if (resume)
-		recorder_emit(&r.rec, "run.resume", NULL,
-			      "continuing run %s after %u attempts (%s strategy, deadline %s)",
+		recorder_emit(&r.rec, NULL, EG_TEXT_RUN_RESUME,
 			      r.rec.st.run_id, r.strat.attempts, r.o.strategy, dl);
 	else
-		recorder_emit(&r.rec, "run.start", NULL,
-			      "enrollguard %s, pid %ld, %s strategy, deadline %s",
+		recorder_emit(&r.rec, NULL, EG_TEXT_RUN_START,
 			      EG_VERSION, (long)getpid(), r.o.strategy, dl);
 
 	/* who the Mac is first, so `status` can say it during the wait */

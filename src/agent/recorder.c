@@ -93,7 +93,6 @@ static void spool_held(struct recorder *r)
 		eg_buf_reset(&line);
 		if (eg_event_json(ev, &line) == EG_OK)
 			reporter_append(r->reporter, line.buf, line.len);
-		free((char *)ev->type);
 		free((char *)ev->data_json);
 		free((char *)ev->text);
 	}
@@ -112,7 +111,6 @@ static void report(struct recorder *r, const struct eg_event *ev, const struct e
 		h = &r->held[r->nheld++].ev;
 		*h = *ev;
 		h->run_id = r->st.run_id;
-		h->type = eg_xstrdup(ev->type);
 		h->data_json = ev->data_json ? eg_xstrdup(ev->data_json) : NULL;
 		h->text = eg_xstrdup(ev->text ? ev->text : "");
 		return;
@@ -131,8 +129,8 @@ void recorder_flush_held(struct recorder *r)
 	spool_held(r);
 }
 
-void recorder_emit(struct recorder *r, const char *type, const char *data_json,
-		   const char *fmt, ...)
+void recorder_emit(struct recorder *r, const char *data_json,
+		   enum eg_event_type type, const char *fmt, ...)
 {
 	struct eg_buf line = EG_BUF_INIT(256 * 1024);
 	struct eg_event ev;

@@ -5,7 +5,7 @@
  * Calling sequence:
  *     struct recorder r = RECORDER_INIT;
  *     if (recorder_open(&r, log, jsonl, state_dir, &diag)) -> exit 3
- *     recorder_emit(&r, "renew.result", data_json, "attempt %u failed", n);
+ *     recorder_emit(&r, data_json, EG_TEXT_RENEW_NOT_RUN, n, why);
  *     recorder_save(&r);      after changing r.st directly
  *     recorder_close(&r);
  *
@@ -39,7 +39,7 @@ struct recorder {
 	 * they are spooled once it is known, with the full host.
 	 */
 	struct held_event {
-		struct eg_event ev;          /* type, data_json, text owned */
+		struct eg_event ev;          /* data_json, text owned */
 	} held[RECORDER_HELD_MAX];
 	unsigned nheld;
 };
@@ -55,9 +55,16 @@ enum eg_err recorder_open(struct recorder *r, const char *human_log,
 			  const char *json_log, const char *state_dir,
 			  const char *state_name, struct eg_diag *diag);
 
-/* Record one event; text is printf-style. data_json may be NULL. */
-void recorder_emit(struct recorder *r, const char *type, const char *data_json,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Record one event of the given type, its text printf-style from fmt.
+ * data_json (a JSON object with the members core/event.h lists for the
+ * type) may be NULL. Callers pass an EG_TEXT_ macro of core/event.h for
+ * type and fmt together, so every wording of the human log is written
+ * there.
+ */
+void recorder_emit(struct recorder *r, const char *data_json,
+		   enum eg_event_type type, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Persist r->st. Returns EG_OK or the error from eg_file_replace(). */
 enum eg_err recorder_save(struct recorder *r);

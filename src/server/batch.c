@@ -6,38 +6,14 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "event.h"
 #include "timefmt.h"
 #include "banned.h"
 
-/*
- * Every type src/agent records. Keep sorted (bsearch) and in step with
- * the recorder_emit() calls in src/agent and with enrollguard-server(8),
- * EVENT TYPES; tests/e2e/t1014 checks that the man page lists what the
- * agent records and that this list takes each.
- */
-static const char *const known_types[] = {
-	"cloudconfig.retry", "config.fetched", "config.unavailable",
-	"dasd.verdict", "launchdaemon.kept", "launchdaemon.removed",
-	"log.ended", "log.started", "log.unavailable", "push_cert.moved",
-	"push_cert.restored", "renew.attempt", "renew.preflight",
-	"renew.prompted", "renew.result", "renew.start", "renew.stopped",
-	"run.enrolled", "run.gave_up", "run.interrupted", "run.resume",
-	"run.start", "setup.ended", "setup.found", "setup.stuck", "setup.timeout",
-	"setup.unknown",
-	"setup.waiting", "system.info", "thermal.sample",
-	"thermal.unavailable", "ucrt.acquired", "ucrt.performing",
-	"ucrt.unavailable", "wait",
-};
-
-static int cmp_type(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
-}
-
+/* A type of core/event.h's table: the ones the agent records. */
 int batch_known_type(const char *type)
 {
-	return bsearch(type, known_types, sizeof(known_types) / sizeof(*known_types),
-		       sizeof(*known_types), cmp_type) != NULL;
+	return eg_event_type_lookup(type, strlen(type)) != EG_EV_UNKNOWN;
 }
 
 /* Where the first error was found: "events[3].host.serial". */
