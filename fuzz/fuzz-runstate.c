@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (eg_runstate_format(&a, &out) != EG_OK)
 		abort();
 	if (eg_runstate_parse(out.buf, out.len, &b, &d) != EG_OK ||
-	    strcmp(a.run_id, b.run_id) || a.seq != b.seq)
+	    strcmp(a.run_id, b.run_id) || a.seq != b.seq || a.phase != b.phase)
 		abort();
 	eg_buf_release(&out);
 	return 0;

@@ -288,8 +288,9 @@ static void check_last_run(struct check *c)
 		snprintf(it->detail, sizeof(it->detail), "enrollguard run has not run here");
 		return;
 	}
-	it = item(c, "last_run", !strcmp(st.phase, "gave-up") ? WARN : OK, st.phase);
-	snprintf(it->detail, sizeof(it->detail), "%s%s%s", st.phase,
+	it = item(c, "last_run", st.phase == EG_PHASE_GAVE_UP ? WARN : OK,
+		  eg_phase_name(st.phase));
+	snprintf(it->detail, sizeof(it->detail), "%s%s%s", eg_phase_name(st.phase),
 		 st.result[0] ? ": " : "", st.result);
 }
 

@@ -622,7 +622,7 @@ static void open_records(struct renew *r, struct eg_lock *lock)
 	rnd[9] = (unsigned char)(getpid() >> 8);
 	rnd[10] = 0x72;   /* 'r': a renew, not a run */
 	eg_event_run_id(rnd, r->rec.st.run_id);
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "renew");
+	r->rec.st.phase = EG_PHASE_RENEW;
 }
 
 static int preflight_and_decide(struct renew *r)

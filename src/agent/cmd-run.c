@@ -288,7 +288,7 @@ static void wait_setup_assistant(struct run *r)
 	int said = 0;
 
 	eg_format_duration(r->o.wait_setup, dur, sizeof(dur));
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "waiting-setup-assistant");
+	r->rec.st.phase = EG_PHASE_WAITING_SETUP;
 	while (!got_signal) {
 		int running = setup_assistant_running(r);
 
@@ -571,7 +571,7 @@ static bool renew_once(struct run *r)
 	unsigned n = r->strat.attempts;
 
 	eg_strategy_describe_attempt(&r->strat, why, sizeof(why));
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "renewing");
+	r->rec.st.phase = EG_PHASE_RENEWING;
 	snprintf(r->rec.st.waiting_for, sizeof(r->rec.st.waiting_for),
 		 "profiles renew -type enrollment to finish (attempt %u)", n);
 	r->rec.st.next_attempt_ms = 0;
@@ -647,7 +647,7 @@ static void say_why(struct run *r, int64_t wake)
 	else if (r->thermal.has & EG_THERMAL_HAS_PRESSURE)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 			 ", thermal pressure %s", eg_pressure_name(r->thermal.pressure));
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "waiting");
+	r->rec.st.phase = EG_PHASE_WAITING;
 	snprintf(r->rec.st.waiting_for, sizeof(r->rec.st.waiting_for), "%s", line);
 	r->rec.st.next_attempt_ms = eg_wall_ms() + (wake - now);
 	save_progress(r);
@@ -731,7 +731,7 @@ static int give_up(struct run *r)
 	else
 		eg_format_duration(r->o.deadline, el, sizeof(el));
 	save_progress(r);
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "gave-up");
+	r->rec.st.phase = EG_PHASE_GAVE_UP;
 	snprintf(r->rec.st.result, sizeof(r->rec.st.result),
 		 "gave up after %u attempts (%s)", r->strat.attempts, el);
 	snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation), "%s", rec);
@@ -752,7 +752,7 @@ static int enrolled(struct run *r)
 		snprintf(r->last_error, sizeof(r->last_error),
 			 "Apple has no Automated Device Enrollment record for this serial");
 		save_progress(r);
-		snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "gave-up");
+		r->rec.st.phase = EG_PHASE_GAVE_UP;
 		snprintf(r->rec.st.result, sizeof(r->rec.st.result),
 			 "renewed, but this Mac has no ADE record");
 		snprintf(r->rec.st.recommendation, sizeof(r->rec.st.recommendation),
@@ -773,7 +773,7 @@ static int enrolled(struct run *r)
 		recorder_emit(&r->rec, NULL, EG_TEXT_LAUNCHDAEMON_KEPT, r->o.launchdaemon,
 			      strerror(errno));
 	save_progress(r);
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "enrolled");
+	r->rec.st.phase = EG_PHASE_ENROLLED;
 	snprintf(r->rec.st.result, sizeof(r->rec.st.result),
 		 "enrollment configuration received on attempt %u", r->strat.attempts);
 	r->rec.st.waiting_for[0] = '\0';
@@ -797,7 +797,7 @@ static int interrupted(struct run *r)
 	int sig = (int)got_signal;
 
 	save_progress(r);
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "interrupted");
+	r->rec.st.phase = EG_PHASE_INTERRUPTED;
 	recorder_emit(&r->rec, NULL, EG_TEXT_RUN_INTERRUPTED, sig, r->strat.attempts);
 	return 128 + sig;
 }
@@ -863,7 +863,7 @@ static void begin(struct run *r, const struct eg_runstate *prev, bool resume)
 	}
 	r->rec.st.pid = (long)getpid();
 	snprintf(r->rec.st.strategy, sizeof(r->rec.st.strategy), "%s", r->o.strategy);
-	snprintf(r->rec.st.phase, sizeof(r->rec.st.phase), "starting");
+	r->rec.st.phase = EG_PHASE_STARTING;
 	r->rec.st.result[0] = r->rec.st.recommendation[0] = '\0';
 	save_progress(r);
 }

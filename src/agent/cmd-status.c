@@ -89,7 +89,7 @@ static void print_human(const struct eg_runstate *st)
 	       st->strategy[0] ? st->strategy : "?", st->pid,
 	       eg_runstate_finished(st) ? "" :
 	       agent_alive(st->pid) ? " (running)" : " (not running)");
-	printf("  phase:         %s\n", st->phase);
+	printf("  phase:         %s\n", eg_phase_name(st->phase));
 	printf("  mac:           %s %s, macOS %s (%s)\n",
 	       st->serial[0] ? st->serial : "(serial unknown)",
 	       st->model[0] ? st->model : "(model unknown)",
@@ -132,7 +132,7 @@ static void print_json(const struct eg_runstate *st)
 
 	eg_jw_begin(&w, &b);
 	eg_jw_str(&w, "run_id", st->run_id);
-	eg_jw_str(&w, "phase", st->phase);
+	eg_jw_str(&w, "phase", eg_phase_name(st->phase));
 	eg_jw_bool(&w, "finished", eg_runstate_finished(st));
 	eg_jw_str(&w, "strategy", st->strategy);
 	eg_jw_int(&w, "pid", st->pid);
@@ -204,7 +204,7 @@ static int follow(const struct eg_global *g, const char *dir,
 				fwrite(chunk, 1, (size_t)n, stdout);
 				pos += n;
 			}
-			printf("--- run %s: %s\n", st->phase, st->result);
+			printf("--- run %s: %s\n", eg_phase_name(st->phase), st->result);
 			break;
 		}
 		poll(NULL, 0, 250);

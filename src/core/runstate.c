@@ -7,7 +7,32 @@
 #include "scan.h"
 #include "banned.h"
 
-enum field_type { F_STR, F_U64, F_I64, F_UINT, F_LONG };
+static const struct {
+	const char *name;
+	int finished;
+} phases[EG_PHASE_COUNT] = {
+	[EG_PHASE_NONE] = { "", 0 },
+#define EG_PHASE_ROW(id, name, finished) [EG_PHASE_##id] = { name, finished },
+	EG_PHASES(EG_PHASE_ROW)
+#undef EG_PHASE_ROW
+};
+
+const char *eg_phase_name(enum eg_phase p)
+{
+	return (unsigned)p < EG_PHASE_COUNT ? phases[p].name : "";
+}
+
+enum eg_phase eg_phase_lookup(const char *name, size_t len)
+{
+	unsigned i;
+
+	for (i = 1; i < EG_PHASE_COUNT; i++)
+		if (strlen(phases[i].name) == len && !memcmp(phases[i].name, name, len))
+			return (enum eg_phase)i;
+	return EG_PHASE_NONE;
+}
+
+enum field_type { F_STR, F_U64, F_I64, F_UINT, F_LONG, F_PHASE };
 
 static const struct field {
 	const char *key;
@@ -21,7 +46,7 @@ static const struct field {
 	N("seq", F_U64, seq),
 	N("pid", F_LONG, pid),
 	S("strategy", strategy),
-	S("phase", phase),
+	N("phase", F_PHASE, phase),
 	N("attempts", F_UINT, attempts),
 	N("cycle", F_UINT, cycle),
 	N("try", F_UINT, try_in_cycle),
@@ -86,6 +111,10 @@ enum eg_err eg_runstate_format(const struct eg_runstate *st,
 		case F_LONG:
 			rc = eg_buf_addf(out, "%s=%ld\n", f->key, *(const long *)v);
 			break;
+		case F_PHASE:
+			rc = eg_buf_addf(out, "%s=%s\n", f->key,
+					 eg_phase_name(*(const enum eg_phase *)v));
+			break;
 		}
 	}
 	return rc;
@@ -120,6 +149,9 @@ static void set_field(struct eg_runstate *st, const struct field *f,
 	case F_LONG:
 		if (!eg_scan_int(&s, &i, -2147483647, 2147483647) && eg_scan_eof(&s))
 			*(long *)v = (long)i;
+		return;
+	case F_PHASE:
+		*(enum eg_phase *)v = eg_phase_lookup(val.p, val.len);
 		return;
 	}
 }
@@ -156,5 +188,5 @@ enum eg_err eg_runstate_parse(const char *buf, size_t len,
 
 int eg_runstate_finished(const struct eg_runstate *st)
 {
-	return !strcmp(st->phase, "enrolled") || !strcmp(st->phase, "gave-up");
+	return (unsigned)st->phase < EG_PHASE_COUNT && phases[st->phase].finished;
 }

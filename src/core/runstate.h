@@ -9,6 +9,7 @@
 #ifndef EG_RUNSTATE_H
 #define EG_RUNSTATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -16,13 +17,51 @@
 
 #define EG_RUNSTATE_VERSION 1
 
+/*
+ * The phases of a run, as the state file names them: X(ID, "name",
+ * finished), finished being 1 for a phase after which the run does not
+ * continue. `status` prints the name; scripts compare it (enrollguard(8),
+ * status --json), so a name never changes.
+ *
+ * To add a phase: 1. add its row here; 2. set it where the run enters it
+ * (r->rec.st.phase = EG_PHASE_X); 3. list it under status in
+ * docs/enrollguard.8. Tests that check it: tests/unit/test-runstate.c
+ * (names round-trip, enrollguard(8) lists exactly these).
+ */
+#define EG_PHASES(X)                                                         \
+	X(STARTING,      "starting",                0)                       \
+	X(WAITING_SETUP, "waiting-setup-assistant", 0)                       \
+	X(WAITING,       "waiting",                 0)                       \
+	X(RENEWING,      "renewing",                0)                       \
+	X(ENROLLED,      "enrolled",                1)                       \
+	X(GAVE_UP,       "gave-up",                 1)                       \
+	X(INTERRUPTED,   "interrupted",             0)                       \
+	X(RENEW,         "renew",                   0)  /* renew's own state file */
+
+/*
+ * EG_PHASE_NONE (name "") is a state file without a phase, or with one
+ * this version does not know.
+ */
+enum eg_phase {
+	EG_PHASE_NONE = 0,
+#define EG_PHASE_ENUM(id, name, finished) EG_PHASE_##id,
+	EG_PHASES(EG_PHASE_ENUM)
+#undef EG_PHASE_ENUM
+	EG_PHASE_COUNT
+};
+
+/* The phase's name ("gave-up"); "" for EG_PHASE_NONE and out of range. */
+const char *eg_phase_name(enum eg_phase p);
+
+/* The phase named by the len bytes at name, or EG_PHASE_NONE. */
+enum eg_phase eg_phase_lookup(const char *name, size_t len);
+
 struct eg_runstate {
 	char run_id[40];
 	uint64_t seq;              /* last event sequence number written */
 	long pid;                  /* the agent that wrote it */
 	char strategy[8];          /* "event" / "fixed" */
-	char phase[32];            /* starting, waiting-setup-assistant, waiting,
-				      renewing, enrolled, gave-up, interrupted */
+	enum eg_phase phase;
 	unsigned attempts;
 	unsigned cycle;
 	unsigned try_in_cycle;
@@ -60,7 +99,7 @@ enum eg_err eg_runstate_format(const struct eg_runstate *st,
 enum eg_err eg_runstate_parse(const char *buf, size_t len,
 			      struct eg_runstate *st, struct eg_diag *diag);
 
-/* True for phases after which the run will not continue. */
+/* True for phases after which the run will not continue (enrolled, gave-up). */
 int eg_runstate_finished(const struct eg_runstate *st);
 
 #endif

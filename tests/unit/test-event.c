@@ -1,9 +1,7 @@
+#define UNIT_MAN
 #include "unit.h"
 
-#include <stdio.h>
-
 #include "event.h"
-#include "file.h"
 #include "json.h"
 
 static void test_event_json_line_has_every_field(void **state)
@@ -140,46 +138,6 @@ static void test_text_macros_carry_their_type(void **state)
 	assert_string_equal(failed.fmt, "attempt %u failed: (%ld) %s");
 }
 
-/*
- * The lines of man page `page` between ".Sh <section>" and the next
- * ".Sh", into out.
- */
-static void man_section(const char *page, const char *section, struct eg_buf *out)
-{
-	struct eg_buf b = EG_BUF_INIT(1024 * 1024);
-	struct eg_diag d = EG_DIAG_INIT;
-	char head[64];
-	const char *p, *end;
-
-	assert_int_equal(eg_file_read(page, &b, &d), EG_OK);
-	snprintf(head, sizeof(head), "\n.Sh %s\n", section);
-	p = strstr(b.buf, head);
-	assert_non_null(p);
-	p += strlen(head);
-	end = strstr(p, "\n.Sh ");
-	assert_non_null(end);
-	assert_int_equal(eg_buf_add(out, p, (size_t)(end - p) + 1), EG_OK);
-	eg_buf_release(&b);
-}
-
-/* Split ".It Li a , b" or ".Li a , b , c" into words, dropping macros and commas. */
-static size_t words(const char *line, size_t len, char w[][64], size_t max)
-{
-	size_t n = 0, i = 0;
-
-	while (i < len && n < max) {
-		size_t j = i;
-
-		while (j < len && line[j] != ' ')
-			j++;
-		if (j > i && line[i] != '.' && !(j - i == 2 && !memcmp(line + i, "Li", 2)) &&
-		    !(j - i == 1 && line[i] == ','))
-			snprintf(w[n++], 64, "%.*s", (int)(j - i), line + i);
-		i = j + 1;
-	}
-	return n;
-}
-
 static void test_server_man_page_lists_each_type_with_its_members(void **state)
 {
 	struct eg_buf sec = EG_BUF_INIT(64 * 1024);
@@ -190,13 +148,13 @@ static void test_server_man_page_lists_each_type_with_its_members(void **state)
 	int t;
 
 	(void)state;
-	man_section(SRCDIR "/docs/enrollguard-server.8", "EVENT TYPES", &sec);
+	unit_man_between("enrollguard-server.8", ".Sh EVENT TYPES", ".Sh ", &sec);
 	for (p = sec.buf; (nl = strchr(p, '\n')); p = nl + 1) {
 		size_t len = (size_t)(nl - p), n, i;
 		char keys[512] = "";
 
 		if (len > 7 && !memcmp(p, ".It Li ", 7)) {
-			n = words(p + 4, len - 4, w, 32);
+			n = unit_man_words(p + 4, len - 4, w, 32);
 			assert_int_equal(n, 1);
 			cur = eg_event_type_lookup(w[0], strlen(w[0]));
 			if (cur == EG_EV_UNKNOWN)
@@ -210,7 +168,7 @@ static void test_server_man_page_lists_each_type_with_its_members(void **state)
 						 eg_event_type_name(cur));
 			}
 		} else if (len > 4 && !memcmp(p, ".Li ", 4) && cur != EG_EV_UNKNOWN) {
-			n = words(p, len, w, 32);
+			n = unit_man_words(p, len, w, 32);
 			for (i = 0; i < n; i++)
 				snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%s%s",
 					 i ? " " : "", w[i]);
@@ -236,13 +194,13 @@ static void test_agent_man_page_names_each_type_once(void **state)
 	int t;
 
 	(void)state;
-	man_section(SRCDIR "/docs/enrollguard.8", "EVENTS", &sec);
+	unit_man_between("enrollguard.8", ".Sh EVENTS", ".Sh ", &sec);
 	for (p = sec.buf; (nl = strchr(p, '\n')); p = nl + 1) {
 		size_t len = (size_t)(nl - p), n, i;
 
 		if (len <= 7 || memcmp(p, ".It Li ", 7))
 			continue;
-		n = words(p + 4, len - 4, w, 32);
+		n = unit_man_words(p + 4, len - 4, w, 32);
 		for (i = 0; i < n; i++) {
 			enum eg_event_type e = eg_event_type_lookup(w[i], strlen(w[i]));
 
