@@ -68,8 +68,8 @@ static void print_cert(const struct eg_cert *c, int64_t now, int warn)
 		printf("  consequence: %s\n", why);
 }
 
-static void json_cert(struct eg_jw *w, struct eg_buf *b, const struct eg_cert *c,
-		      int64_t now, int warn)
+/* One certificate as the next element of w's open array. */
+static void json_cert(struct eg_jw *w, const struct eg_cert *c, int64_t now, int warn)
 {
 	char a[40], z[40];
 	long days;
@@ -77,7 +77,7 @@ static void json_cert(struct eg_jw *w, struct eg_buf *b, const struct eg_cert *c
 
 	day(c->not_before_ms, a, sizeof(a));
 	day(c->not_after_ms, z, sizeof(z));
-	eg_jw_begin(w, b);
+	eg_jw_elem(w);
 	eg_jw_str(w, "subject", c->subject);
 	eg_jw_str(w, "issuer", c->issuer);
 	eg_jw_bool(w, "apple_iphone_device_ca", c->apple_device_ca);
@@ -142,28 +142,19 @@ static int cmd_cert_exec(int argc, char **argv, const struct eg_global *g)
 	if (o.json) {
 		eg_jw_begin(&w, &b);
 		eg_jw_int(&w, "warn_days", (int64_t)o.warn_days);
-		eg_jw_raw(&w, "sources", "[");
+		eg_jw_array(&w, "sources");
 		for (i = 0; i < nsrc; i++) {
-			struct eg_jw sw;
-
-			if (i)
-				eg_buf_addch(&b, ',');
-			eg_jw_begin(&sw, &b);
-			eg_jw_str(&sw, "source", srcs[i].name);
-			eg_jw_str(&sw, "error", srcs[i].error);
-			eg_jw_int(&sw, "unreadable_blocks", srcs[i].skipped);
-			eg_jw_raw(&sw, "certificates", "[");
-			for (j = 0; j < srcs[i].n; j++) {
-				struct eg_jw cw;
-
-				if (j)
-					eg_buf_addch(&b, ',');
-				json_cert(&cw, &b, &srcs[i].certs[j], now, (int)o.warn_days);
-			}
-			eg_buf_addch(&b, ']');
-			eg_jw_end(&sw);
+			eg_jw_elem(&w);
+			eg_jw_str(&w, "source", srcs[i].name);
+			eg_jw_str(&w, "error", srcs[i].error);
+			eg_jw_int(&w, "unreadable_blocks", srcs[i].skipped);
+			eg_jw_array(&w, "certificates");
+			for (j = 0; j < srcs[i].n; j++)
+				json_cert(&w, &srcs[i].certs[j], now, (int)o.warn_days);
+			eg_jw_end(&w);
+			eg_jw_end(&w);
 		}
-		eg_buf_addch(&b, ']');
+		eg_jw_end(&w);
 		eg_jw_end(&w);
 		printf("%s\n", b.buf);
 		goto out;

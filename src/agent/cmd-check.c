@@ -313,22 +313,20 @@ static const char *level_name(enum level l)
 static void print_json(const struct check *c, enum level v)
 {
 	struct eg_buf b = EG_BUF_INIT(256 * 1024);
-	struct eg_jw w, iw;
+	struct eg_jw w;
 	int i;
 
 	eg_jw_begin(&w, &b);
-	eg_jw_raw(&w, "items", "[");
+	eg_jw_array(&w, "items");
 	for (i = 0; i < c->n; i++) {
-		if (i)
-			eg_buf_addch(&b, ',');
-		eg_jw_begin(&iw, &b);
-		eg_jw_str(&iw, "key", c->items[i].key);
-		eg_jw_str(&iw, "level", level_name(c->items[i].level));
-		eg_jw_str(&iw, "value", c->items[i].value);
-		eg_jw_str(&iw, "detail", c->items[i].detail);
-		eg_jw_end(&iw);
+		eg_jw_elem(&w);
+		eg_jw_str(&w, "key", c->items[i].key);
+		eg_jw_str(&w, "level", level_name(c->items[i].level));
+		eg_jw_str(&w, "value", c->items[i].value);
+		eg_jw_str(&w, "detail", c->items[i].detail);
+		eg_jw_end(&w);
 	}
-	eg_buf_addch(&b, ']');
+	eg_jw_end(&w);
 	eg_jw_str(&w, "verdict", level_name(v));
 	eg_jw_end(&w);
 	printf("%s\n", b.buf);

@@ -281,75 +281,65 @@ static void print_human(const struct eg_diagnosis *d, const struct input *in, in
 static void print_json(const struct eg_diagnosis *d, const struct input *in, int nin)
 {
 	struct eg_buf out = EG_BUF_INIT(64 * 1024 * 1024);
-	struct eg_jw w, x;
+	struct eg_jw w;
 	char a[40], b[40], summary[768], next[512];
 	int i;
 
 	eg_jw_begin(&w, &out);
-	eg_jw_raw(&w, "inputs", "[");
+	eg_jw_array(&w, "inputs");
 	for (i = 0; i < nin; i++) {
-		if (i)
-			eg_buf_addch(&out, ',');
-		eg_jw_begin(&x, &out);
-		eg_jw_str(&x, "name", in[i].name);
-		eg_jw_str(&x, "style", in[i].error[0] ? "" : eg_logread_style(&in[i].lr));
-		eg_jw_int(&x, "lines", (int64_t)in[i].lr.lines);
-		eg_jw_int(&x, "long_lines", (int64_t)in[i].long_lines);
-		eg_jw_str(&x, "error", in[i].error);
-		eg_jw_end(&x);
+		eg_jw_elem(&w);
+		eg_jw_str(&w, "name", in[i].name);
+		eg_jw_str(&w, "style", in[i].error[0] ? "" : eg_logread_style(&in[i].lr));
+		eg_jw_int(&w, "lines", (int64_t)in[i].lr.lines);
+		eg_jw_int(&w, "long_lines", (int64_t)in[i].long_lines);
+		eg_jw_str(&w, "error", in[i].error);
+		eg_jw_end(&w);
 	}
-	eg_buf_addstr(&out, "]");
-	eg_jw_raw(&w, "timeline", "[");
+	eg_jw_end(&w);
+	eg_jw_array(&w, "timeline");
 	for (i = 0; i < d->ntimeline; i++) {
 		const struct eg_timeline_entry *e = &d->timeline[i];
 
-		if (i)
-			eg_buf_addch(&out, ',');
 		eg_format_iso(e->first_ms, a, sizeof(a));
 		eg_format_iso(e->last_ms, b, sizeof(b));
-		eg_jw_begin(&x, &out);
+		eg_jw_elem(&w);
 		if (e->first_ms) {
-			eg_jw_str(&x, "first", a);
-			eg_jw_str(&x, "last", b);
+			eg_jw_str(&w, "first", a);
+			eg_jw_str(&w, "last", b);
 		}
-		eg_jw_int(&x, "count", (int64_t)e->count);
-		eg_jw_str(&x, "text", e->text);
-		eg_jw_end(&x);
+		eg_jw_int(&w, "count", (int64_t)e->count);
+		eg_jw_str(&w, "text", e->text);
+		eg_jw_end(&w);
 	}
-	eg_buf_addstr(&out, "]");
-	eg_jw_raw(&w, "findings", "[");
+	eg_jw_end(&w);
+	eg_jw_array(&w, "findings");
 	for (i = 0; i < EG_F__COUNT; i++) {
 		const struct eg_finding *f = &d->findings[i];
-		static bool first;
 
-		if (i == 0)
-			first = true;
 		if (!f->seen)
 			continue;
-		if (!first)
-			eg_buf_addch(&out, ',');
-		first = false;
 		eg_finding_explain(d, (enum eg_finding_id)i, summary, sizeof(summary),
 				   next, sizeof(next));
 		eg_format_iso(f->first_ms, a, sizeof(a));
 		eg_format_iso(f->last_ms, b, sizeof(b));
-		eg_jw_begin(&x, &out);
-		eg_jw_str(&x, "id", eg_finding_name((enum eg_finding_id)i));
-		eg_jw_str(&x, "severity", eg_severity_name(f->severity));
+		eg_jw_elem(&w);
+		eg_jw_str(&w, "id", eg_finding_name((enum eg_finding_id)i));
+		eg_jw_str(&w, "severity", eg_severity_name(f->severity));
 		if (f->first_ms)
-			eg_jw_str(&x, "first", a);
+			eg_jw_str(&w, "first", a);
 		if (f->last_ms)
-			eg_jw_str(&x, "last", b);
-		eg_jw_int(&x, "count", (int64_t)f->count);
-		eg_jw_str(&x, "summary", summary);
-		eg_jw_str(&x, "next_step", next);
-		eg_jw_object(&x, "data");
-		eg_jw_str(&x, "detail", f->detail);
-		eg_jw_int(&x, "code", f->code);
-		eg_jw_end(&x);
-		eg_jw_end(&x);
+			eg_jw_str(&w, "last", b);
+		eg_jw_int(&w, "count", (int64_t)f->count);
+		eg_jw_str(&w, "summary", summary);
+		eg_jw_str(&w, "next_step", next);
+		eg_jw_object(&w, "data");
+		eg_jw_str(&w, "detail", f->detail);
+		eg_jw_int(&w, "code", f->code);
+		eg_jw_end(&w);
+		eg_jw_end(&w);
 	}
-	eg_buf_addstr(&out, "]");
+	eg_jw_end(&w);
 	eg_jw_end(&w);
 	printf("%s\n", out.buf);
 	eg_buf_release(&out);

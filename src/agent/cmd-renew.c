@@ -403,22 +403,20 @@ static void print_json(const struct renew *r, const char *decision,
 		       const char *outcome, int status)
 {
 	struct eg_buf b = EG_BUF_INIT(256 * 1024);
-	struct eg_jw w, iw;
+	struct eg_jw w;
 	int i;
 
 	eg_jw_begin(&w, &b);
-	eg_jw_raw(&w, "preflight", "[");
+	eg_jw_array(&w, "preflight");
 	for (i = 0; i < r->nitems; i++) {
-		if (i)
-			eg_buf_addch(&b, ',');
-		eg_jw_begin(&iw, &b);
-		eg_jw_str(&iw, "item", r->items[i].name);
-		eg_jw_str(&iw, "level", r->items[i].level == OK ? "ok" :
+		eg_jw_elem(&w);
+		eg_jw_str(&w, "item", r->items[i].name);
+		eg_jw_str(&w, "level", r->items[i].level == OK ? "ok" :
 			  r->items[i].level == WARN ? "warn" : "fail");
-		eg_jw_str(&iw, "detail", r->items[i].detail);
-		eg_jw_end(&iw);
+		eg_jw_str(&w, "detail", r->items[i].detail);
+		eg_jw_end(&w);
 	}
-	eg_buf_addch(&b, ']');
+	eg_jw_end(&w);
 	eg_jw_str(&w, "mdm_url", r->cfg.mdm_url);
 	eg_jw_bool(&w, "push_cert_expired", r->push_expired);
 	eg_jw_bool(&w, "mdm_rejects_expired", r->rejects);

@@ -80,31 +80,78 @@ enum eg_err eg_json_quote(struct eg_buf *b, const char *s, size_t len)
 	return rc;
 }
 
+/* Whether level w->depth is an array, and whether it has a member. */
+static bool in_array(const struct eg_jw *w)
+{
+	return w->depth && (w->array >> (w->depth - 1) & 1);
+}
+
+/*
+ * Before a value: the ',' after an earlier member, then the key in an
+ * object. A key in an array or none in an object sets EG_ERR_INVALID.
+ */
 static void key(struct eg_jw *w, const char *k)
 {
+	uint32_t bit;
+
 	if (w->rc != EG_OK)
 		return;
-	if (!w->first)
+	if (!w->depth || in_array(w) != (k == NULL)) {
+		w->rc = EG_ERR_INVALID;
+		return;
+	}
+	bit = (uint32_t)1 << (w->depth - 1);
+	if (w->used & bit)
 		w->rc = eg_buf_addch(w->b, ',');
-	w->first = false;
-	if (w->rc == EG_OK)
+	w->used |= bit;
+	if (w->rc == EG_OK && k)
 		w->rc = eg_json_quote(w->b, k, strlen(k));
-	if (w->rc == EG_OK)
+	if (w->rc == EG_OK && k)
 		w->rc = eg_buf_addch(w->b, ':');
+}
+
+/* Open a level: '{' or '['. */
+static void open_level(struct eg_jw *w, bool array)
+{
+	uint32_t bit;
+
+	if (w->rc != EG_OK)
+		return;
+	if (w->depth == EG_JW_DEPTH) {
+		w->rc = EG_ERR_INVALID;
+		return;
+	}
+	bit = (uint32_t)1 << w->depth++;
+	w->used &= ~bit;
+	if (array)
+		w->array |= bit;
+	else
+		w->array &= ~bit;
+	w->rc = eg_buf_addch(w->b, array ? '[' : '{');
 }
 
 void eg_jw_begin(struct eg_jw *w, struct eg_buf *b)
 {
 	w->b = b;
-	w->first = true;
-	w->rc = eg_buf_addch(b, '{');
+	w->depth = 0;
+	w->array = w->used = 0;
+	w->rc = EG_OK;
+	open_level(w, false);
 }
 
 void eg_jw_end(struct eg_jw *w)
 {
-	if (w->rc == EG_OK)
-		w->rc = eg_buf_addch(w->b, '}');
-	w->first = false;
+	bool array;
+
+	if (w->rc != EG_OK)
+		return;
+	if (!w->depth) {
+		w->rc = EG_ERR_INVALID;
+		return;
+	}
+	array = in_array(w);
+	w->depth--;
+	w->rc = eg_buf_addch(w->b, array ? ']' : '}');
 }
 
 void eg_jw_strn(struct eg_jw *w, const char *k, const char *val, size_t len)
@@ -150,7 +197,16 @@ void eg_jw_raw(struct eg_jw *w, const char *k, const char *json)
 void eg_jw_object(struct eg_jw *w, const char *k)
 {
 	key(w, k);
-	if (w->rc == EG_OK)
-		w->rc = eg_buf_addch(w->b, '{');
-	w->first = true;
+	open_level(w, false);
+}
+
+void eg_jw_array(struct eg_jw *w, const char *k)
+{
+	key(w, k);
+	open_level(w, true);
+}
+
+void eg_jw_elem(struct eg_jw *w)
+{
+	eg_jw_object(w, NULL);
 }
