@@ -12,7 +12,6 @@
 #include "cmd.h"
 #include "json.h"
 #include "mac.h"
-#include "opts.h"
 #include "timefmt.h"
 #include "usage.h"
 #include "banned.h"
@@ -34,13 +33,7 @@ static const struct eg_opt cert_table[] = {
 	  offsetof(struct cert_opts, warn_days) },
 };
 
-#define NOPTS (sizeof(cert_table) / sizeof(cert_table[0]))
 #define MAXFILES 64
-
-static const char cert_usage[] = "cert [--keychain PATH | FILE ...] [--json] [--warn-days N]";
-static const char cert_about[] =
-	"Show each certificate's subject, issuer, serial, fingerprints, validity\n"
-	"and verdict (ok, expiring, expired), from the apsd keychain or PEM/DER files.";
 
 static void day(int64_t ms, char *out, size_t n)
 {
@@ -105,43 +98,36 @@ static int worst(const struct certsrc *s, int64_t now, int warn)
 	return rc;
 }
 
-static int cmd_cert_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_cert_exec(void *state, const struct eg_cmd_ctx *c)
 {
 	static struct certsrc srcs[MAXFILES];
-	struct cert_opts o;
-	bool set[NOPTS] = { false };
-	char *files[MAXFILES];
-	int nfiles = 0, nsrc, i, j, rc = EG_EXIT_OK;
+	const struct cert_opts *o = state;
+	int nsrc, i, j, rc = EG_EXIT_OK;
 	int64_t now = eg_wall_ms();
 	struct eg_buf b = EG_BUF_INIT(4 * 1024 * 1024);
 	struct eg_jw w;
 
-	memset(&o, 0, sizeof(o));
-	eg_config_defaults(cert_table, NOPTS, &o);
-	if (opts_parse_args(cert_table, NOPTS, &o, set, argc, argv, cert_usage,
-			    cert_about, files, MAXFILES, &nfiles))
-		goto out;
-	if (nfiles && set[0])
+	if (c->nargs && c->set[0])
 		die(EG_EXIT_USAGE, "give either --keychain or files, not both");
-	if (nfiles) {
-		for (i = 0; i < nfiles; i++)
-			certsrc_file(files[i], &srcs[i]);
-		nsrc = nfiles;
+	if (c->nargs) {
+		for (i = 0; i < c->nargs; i++)
+			certsrc_file(c->args[i], &srcs[i]);
+		nsrc = c->nargs;
 	} else {
-		certsrc_keychain(g, o.keychain, &srcs[0]);
+		certsrc_keychain(c->g, o->keychain, &srcs[0]);
 		nsrc = 1;
 	}
 	for (i = 0; i < nsrc; i++) {
-		int r = worst(&srcs[i], now, (int)o.warn_days);
+		int r = worst(&srcs[i], now, (int)o->warn_days);
 
 		if (r > rc)
 			rc = r;
 		if (srcs[i].error[0])
 			error("%s", srcs[i].error);
 	}
-	if (o.json) {
+	if (o->json) {
 		eg_jw_begin(&w, &b);
-		eg_jw_int(&w, "warn_days", (int64_t)o.warn_days);
+		eg_jw_int(&w, "warn_days", (int64_t)o->warn_days);
 		eg_jw_array(&w, "sources");
 		for (i = 0; i < nsrc; i++) {
 			eg_jw_elem(&w);
@@ -150,7 +136,7 @@ static int cmd_cert_exec(int argc, char **argv, const struct eg_global *g)
 			eg_jw_int(&w, "unreadable_blocks", srcs[i].skipped);
 			eg_jw_array(&w, "certificates");
 			for (j = 0; j < srcs[i].n; j++)
-				json_cert(&w, &srcs[i].certs[j], now, (int)o.warn_days);
+				json_cert(&w, &srcs[i].certs[j], now, (int)o->warn_days);
 			eg_jw_end(&w);
 			eg_jw_end(&w);
 		}
@@ -168,12 +154,11 @@ static int cmd_cert_exec(int argc, char **argv, const struct eg_global *g)
 		for (j = 0; j < srcs[i].n; j++) {
 			if (j)
 				printf("\n");
-			print_cert(&srcs[i].certs[j], now, (int)o.warn_days);
+			print_cert(&srcs[i].certs[j], now, (int)o->warn_days);
 		}
 	}
 out:
 	eg_buf_release(&b);
-	eg_config_release(cert_table, NOPTS, &o);
 	return rc;
 }
 
@@ -181,6 +166,11 @@ const struct eg_cmd eg_cmd_cert = {
 	.name = "cert",
 	.usage = "cert [--keychain PATH | FILE ...] [--json] [--warn-days N]",
 	.summary = "expiry and verdict of the push certificate or of PEM/DER files",
-	.flags = 0,
+	.about = "Show each certificate's subject, issuer, serial, fingerprints, validity\n"
+		 "and verdict (ok, expiring, expired), from the apsd keychain or PEM/DER files.",
+	.opts = cert_table,
+	.nopts = EG_NROWS(cert_table),
+	.state_size = sizeof(struct cert_opts),
+	.maxargs = MAXFILES,
 	.exec = cmd_cert_exec,
 };

@@ -22,7 +22,6 @@
 #include "file.h"
 #include "json.h"
 #include "mac.h"
-#include "opts.h"
 #include "profiles.h"
 #include "recorder.h"
 #include "reenroll.h"
@@ -48,16 +47,7 @@ static const struct eg_opt check_table[] = {
 	  offsetof(struct check_opts, warn_days) },
 };
 
-#define NOPTS (sizeof(check_table) / sizeof(check_table[0]))
 #define NITEMS 10
-
-static const char check_usage[] = "check [--json | --jamf-ea KEY] [--warn-days N]";
-static const char check_about[] =
-	"Check this Mac: OS, model, thermal state, Setup Assistant, DEP and MDM\n"
-	"enrollment, whether an enrollment configuration is available, the push\n"
-	"certificate, the last hour of the unified log, and the last enrollguard\n"
-	"run. Items: os, model, thermal, setup_assistant, enrollment,\n"
-	"configuration, push_cert, log, last_run, verdict.";
 
 enum level { OK = 0, WARN = 1, FAIL = 2 };
 
@@ -352,51 +342,42 @@ static int jamf_ea(const struct check *c, const char *key, enum level v)
 static const char *const ea_keys[] = { "os", "model", "thermal", "setup_assistant",
 	"enrollment", "configuration", "push_cert", "log", "last_run", "verdict", NULL };
 
-static int cmd_check_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_check_exec(void *state, const struct eg_cmd_ctx *ctx)
 {
-	static struct check c;
-	bool set[NOPTS] = { false };
+	struct check *c = state;
 	enum level v;
 	int i, rc;
 
-	memset(&c, 0, sizeof(c));
-	c.g = g;
-	eg_config_defaults(check_table, NOPTS, &c.o);
-	if (opts_parse(check_table, NOPTS, &c.o, set, argc, argv, check_usage, check_about)) {
-		rc = EG_EXIT_OK;
-		goto out;
-	}
-	if (c.o.jamf_ea) {
-		for (i = 0; ea_keys[i] && strcmp(ea_keys[i], c.o.jamf_ea); i++)
+	c->g = ctx->g;
+	if (c->o.jamf_ea) {
+		for (i = 0; ea_keys[i] && strcmp(ea_keys[i], c->o.jamf_ea); i++)
 			;
 		if (!ea_keys[i])
 			die(EG_EXIT_USAGE, "option '--jamf-ea': unknown item '%s' (one of os, "
 			    "model, thermal, setup_assistant, enrollment, configuration, "
-			    "push_cert, log, last_run, verdict)", c.o.jamf_ea);
+			    "push_cert, log, last_run, verdict)", c->o.jamf_ea);
 	}
-	check_system(&c);
-	check_thermal_and_setup(&c);
-	check_enrollment(&c);
-	check_configuration(&c);
-	check_push_cert(&c);
-	check_log(&c);
-	check_last_run(&c);
-	v = verdict(&c);
+	check_system(c);
+	check_thermal_and_setup(c);
+	check_enrollment(c);
+	check_configuration(c);
+	check_push_cert(c);
+	check_log(c);
+	check_last_run(c);
+	v = verdict(c);
 	rc = v == FAIL ? 1 : EG_EXIT_OK;
-	if (c.o.jamf_ea) {
+	if (c->o.jamf_ea) {
 		/* an extension attribute always exits 0: Jamf reads the value */
-		rc = jamf_ea(&c, c.o.jamf_ea, v);
-	} else if (c.o.json) {
-		print_json(&c, v);
+		rc = jamf_ea(c, c->o.jamf_ea, v);
+	} else if (c->o.json) {
+		print_json(c, v);
 	} else {
-		for (i = 0; i < c.n; i++)
-			printf("%-4s %-16s %s\n", c.items[i].level == OK ? "ok" :
-			       c.items[i].level == WARN ? "warn" : "FAIL", c.items[i].key,
-			       c.items[i].detail);
+		for (i = 0; i < c->n; i++)
+			printf("%-4s %-16s %s\n", c->items[i].level == OK ? "ok" :
+			       c->items[i].level == WARN ? "warn" : "FAIL", c->items[i].key,
+			       c->items[i].detail);
 		printf("verdict: %s\n", level_name(v));
 	}
-out:
-	eg_config_release(check_table, NOPTS, &c.o);
 	return rc;
 }
 
@@ -404,6 +385,14 @@ const struct eg_cmd eg_cmd_check = {
 	.name = "check",
 	.usage = "check [--json | --jamf-ea KEY] [--warn-days N]",
 	.summary = "check this Mac: OS, thermal, DEP/MDM, configuration, push certificate",
-	.flags = 0,
+	.about = "Check this Mac: OS, model, thermal state, Setup Assistant, DEP and MDM\n"
+		 "enrollment, whether an enrollment configuration is available, the push\n"
+		 "certificate, the last hour of the unified log, and the last enrollguard\n"
+		 "run. Items: os, model, thermal, setup_assistant, enrollment,\n"
+		 "configuration, push_cert, log, last_run, verdict.",
+	.opts = check_table,
+	.nopts = EG_NROWS(check_table),
+	.state_size = sizeof(struct check),
+	.opts_offset = offsetof(struct check, o),
 	.exec = cmd_check_exec,
 };

@@ -24,7 +24,6 @@
 #include "json.h"
 #include "logread.h"
 #include "mac.h"
-#include "opts.h"
 #include "scan.h"
 #include "timefmt.h"
 #include "ulog.h"
@@ -51,14 +50,9 @@ static const struct eg_opt explain_table[] = {
 	  offsetof(struct explain_opts, serial) },
 };
 
-#define NOPTS (sizeof(explain_table) / sizeof(explain_table[0]))
 #define MAXIN 64
 #define LINE_MAX_BYTES (256 * 1024)
 
-static const char explain_usage[] = "explain [--json] [--since TIME] [--until TIME] [--serial S] [FILE ... | -]";
-static const char explain_about[] =
-	"Read log show exports (any text style, json, ndjson) or Console copies and\n"
-	"print a timeline of the enrollment and its causes as findings.";
 
 struct input {
 	const char *name;
@@ -345,29 +339,21 @@ static void print_json(const struct eg_diagnosis *d, const struct input *in, int
 	eg_buf_release(&out);
 }
 
-static int cmd_explain_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_explain_exec(void *state, const struct eg_cmd_ctx *c)
 {
 	static struct input in[MAXIN];
-	struct explain_opts o;
+	static char *standard_input[] = { "-" };
+	const struct explain_opts *o = state;
 	struct eg_diagnosis *d = NULL;
 	struct eg_logwindow w = { 0, 0, NULL };
-	bool set[NOPTS] = { false };
-	char *files[MAXIN];
-	int nfiles = 0, i, rc = EG_EXIT_OK;
+	char **files = c->nargs ? c->args : standard_input;
+	int nfiles = c->nargs ? c->nargs : 1, i, rc = EG_EXIT_OK;
 
-	(void)g;
-	memset(&o, 0, sizeof(o));
-	eg_config_defaults(explain_table, NOPTS, &o);
-	if (opts_parse_args(explain_table, NOPTS, &o, set, argc, argv, explain_usage,
-			    explain_about, files, MAXIN, &nfiles))
-		goto out;
-	if (o.since && parse_time(o.since, &w.since))
-		die(EG_EXIT_USAGE, "option '--since': '%s' is not yyyy-mm-dd hh:mm:ss[+zzzz]", o.since);
-	if (o.until && parse_time(o.until, &w.until))
-		die(EG_EXIT_USAGE, "option '--until': '%s' is not yyyy-mm-dd hh:mm:ss[+zzzz]", o.until);
-	w.serial = o.serial;
-	if (!nfiles)
-		files[nfiles++] = "-";
+	if (o->since && parse_time(o->since, &w.since))
+		die(EG_EXIT_USAGE, "option '--since': '%s' is not yyyy-mm-dd hh:mm:ss[+zzzz]", o->since);
+	if (o->until && parse_time(o->until, &w.until))
+		die(EG_EXIT_USAGE, "option '--until': '%s' is not yyyy-mm-dd hh:mm:ss[+zzzz]", o->until);
+	w.serial = o->serial;
 	d = eg_diagnose_new();
 	for (i = 0; i < nfiles; i++) {
 		memset(&in[i], 0, sizeof(in[i]));
@@ -380,16 +366,14 @@ static int cmd_explain_exec(int argc, char **argv, const struct eg_global *g)
 		}
 	}
 	eg_diagnose_finish(d);
-	if (o.json)
+	if (o->json)
 		print_json(d, in, nfiles);
 	else
 		print_human(d, in, nfiles);
 	for (i = 0; rc == EG_EXIT_OK && i < EG_F__COUNT; i++)
 		if (d->findings[i].seen && d->findings[i].severity == EG_SEV_FAILURE)
 			rc = 1;
-out:
 	eg_diagnose_free(d);
-	eg_config_release(explain_table, NOPTS, &o);
 	return rc;
 }
 
@@ -397,6 +381,11 @@ const struct eg_cmd eg_cmd_explain = {
 	.name = "explain",
 	.usage = "explain [--json] [--since TIME] [--until TIME] [--serial S] [FILE ... | -]",
 	.summary = "read logs and name the cause of an enrollment failure",
-	.flags = 0,
+	.about = "Read log show exports (any text style, json, ndjson) or Console copies and\n"
+		 "print a timeline of the enrollment and its causes as findings.",
+	.opts = explain_table,
+	.nopts = EG_NROWS(explain_table),
+	.state_size = sizeof(struct explain_opts),
+	.maxargs = MAXIN,
 	.exec = cmd_explain_exec,
 };

@@ -15,32 +15,25 @@
 #include "usage.h"
 #include "banned.h"
 
-static const char install_usage[] = "install [--binary PATH] [run options]";
-static const char install_about[] =
-	"Install enrollguard on this Mac and load its LaunchDaemon, which starts\n"
-	"'enrollguard run' (it does nothing on a Mac past Setup Assistant).";
+static const struct eg_opt install_table[] = { DEPLOY_ROW_BINARY };
 
-static int cmd_install_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_install_exec(void *state, const struct eg_cmd_ctx *c)
 {
-	struct deploy d;
+	const struct deploy_vals *v = state;
+	const struct eg_global *g = c->g;
 	struct eg_buf b = EG_BUF_INIT(1024 * 1024);
 	char bin[PATH_MAX], daemon[PATH_MAX], prefs[PATH_MAX], said[512];
 	bool c1 = false, c2 = false, c3 = false;
 	int rc = EG_EXIT_ENV, keys, code;
 
-	if (deploy_parse(&d, DEPLOY_BINARY | DEPLOY_RUN_OPTIONS, argc, argv,
-			 install_usage, install_about)) {
-		rc = EG_EXIT_OK;
-		goto out;
-	}
 	mac_path(g, EG_PATH_INSTALLED_BINARY, bin, sizeof(bin));
 	mac_path(g, EG_PATH_LAUNCHDAEMON, daemon, sizeof(daemon));
 	mac_path(g, EG_PATH_LOCAL_PREFS, prefs, sizeof(prefs));
-	if (deploy_copy(deploy_binary(&d, g), bin, 0755, &c1) ||
+	if (deploy_copy(deploy_binary(v, g), bin, 0755, &c1) ||
 	    deploy_daemon_xml(&b) || deploy_write(daemon, b.buf, b.len, 0644, &c2))
 		goto out;
 	eg_buf_reset(&b);
-	if ((keys = deploy_prefs_xml(&d, &b)) < 0 ||
+	if ((keys = deploy_prefs_xml(v, c, &b)) < 0 ||
 	    (keys > 0 && deploy_write(prefs, b.buf, b.len, 0644, &c3)))
 		goto out;
 	printf("%s %s\n%s %s\n", c1 ? "installed" : "unchanged", EG_INSTALL_BINARY,
@@ -63,7 +56,6 @@ static int cmd_install_exec(int argc, char **argv, const struct eg_global *g)
 	rc = EG_EXIT_OK;
 out:
 	eg_buf_release(&b);
-	deploy_release(&d);
 	return rc;
 }
 
@@ -71,6 +63,11 @@ const struct eg_cmd eg_cmd_install = {
 	.name = "install",
 	.usage = "install [--binary PATH] [run options]",
 	.summary = "install on this Mac and load the LaunchDaemon (root)",
-	.flags = EG_CMD_NEEDS_ROOT,
+	.about = "Install enrollguard on this Mac and load its LaunchDaemon, which starts\n"
+		 "'enrollguard run' (it does nothing on a Mac past Setup Assistant).",
+	.flags = EG_CMD_NEEDS_ROOT | EG_CMD_RUN_OPTIONS,
+	.opts = install_table,
+	.nopts = EG_NROWS(install_table),
+	.state_size = sizeof(struct deploy_vals),
 	.exec = cmd_install_exec,
 };

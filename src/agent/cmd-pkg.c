@@ -17,11 +17,10 @@
 #include "usage.h"
 #include "banned.h"
 
-static const char pkg_usage[] =
-	"pkg --out FILE.pkg [--sign IDENTITY] [--identifier ID] [--version V] [--binary PATH] [run options]";
-static const char pkg_about[] =
-	"Build a signed or unsigned distribution package on macOS, ready for\n"
-	"startosinstall --installpackage, Munki, Jamf or any MDM.";
+static const struct eg_opt pkg_table[] = {
+	DEPLOY_ROW_OUT, DEPLOY_ROW_IDENTIFIER, DEPLOY_ROW_VERSION, DEPLOY_ROW_BINARY,
+	DEPLOY_ROW_SIGN,
+};
 
 static int tool(const struct eg_global *g, enum eg_path p, const char *const *args)
 {
@@ -45,17 +44,14 @@ static int tool(const struct eg_global *g, enum eg_path p, const char *const *ar
 	return ok ? 0 : -1;
 }
 
-static int cmd_pkg_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_pkg_exec(void *state, const struct eg_cmd_ctx *c)
 {
-	struct deploy d;
+	const struct deploy_vals *v = state;
+	const struct eg_global *g = c->g;
 	char tmp[] = "/tmp/enrollguard-pkg.XXXXXX", payload[64], scripts[64], comp[80];
 	int rc = EG_EXIT_OK;
 
-	if (deploy_parse(&d, DEPLOY_OUT | DEPLOY_SIGN | DEPLOY_IDENTIFIER |
-			 DEPLOY_VERSION | DEPLOY_BINARY | DEPLOY_RUN_OPTIONS,
-			 argc, argv, pkg_usage, pkg_about))
-		goto out;
-	if (!d.v.out)
+	if (!v->out)
 		die(EG_EXIT_USAGE, "option '--out' is required (FILE.pkg)");
 	if (!mkdtemp(tmp))
 		die(EG_EXIT_ENV, "cannot create a temporary directory");
@@ -63,21 +59,19 @@ static int cmd_pkg_exec(int argc, char **argv, const struct eg_global *g)
 	snprintf(scripts, sizeof(scripts), "%s/scripts", tmp);
 	snprintf(comp, sizeof(comp), "%s/component.pkg", tmp);
 	rmdir(tmp);
-	if (pkgroot_layout(&d, g, tmp) ||
+	if (pkgroot_layout(v, c, tmp) ||
 	    tool(g, EG_PATH_PKGBUILD, (const char *[]){
 		    "--root", payload, "--scripts", scripts, "--identifier",
-		    d.v.identifier, "--version", d.v.version, "--install-location",
+		    v->identifier, "--version", v->version, "--install-location",
 		    "/", "--ownership", "recommended", comp, NULL }) ||
-	    tool(g, EG_PATH_PRODUCTBUILD, d.v.sign ?
-		 (const char *[]){ "--package", comp, "--sign", d.v.sign, d.v.out, NULL } :
-		 (const char *[]){ "--package", comp, d.v.out, NULL })) {
+	    tool(g, EG_PATH_PRODUCTBUILD, v->sign ?
+		 (const char *[]){ "--package", comp, "--sign", v->sign, v->out, NULL } :
+		 (const char *[]){ "--package", comp, v->out, NULL })) {
 		rc = EG_EXIT_ENV;
 	} else {
-		printf("built %s%s\n", d.v.out, d.v.sign ? " (signed)" : " (unsigned)");
+		printf("built %s%s\n", v->out, v->sign ? " (signed)" : " (unsigned)");
 	}
 	deploy_rmtree(tmp);
-out:
-	deploy_release(&d);
 	return rc;
 }
 
@@ -85,6 +79,11 @@ const struct eg_cmd eg_cmd_pkg = {
 	.name = "pkg",
 	.usage = "pkg --out FILE.pkg [--sign IDENTITY] [--identifier ID] [--version V] [--binary PATH] [run options]",
 	.summary = "build the installer package (macOS: pkgbuild, productbuild)",
-	.flags = 0,
+	.about = "Build a signed or unsigned distribution package on macOS, ready for\n"
+		 "startosinstall --installpackage, Munki, Jamf or any MDM.",
+	.flags = EG_CMD_RUN_OPTIONS,
+	.opts = pkg_table,
+	.nopts = EG_NROWS(pkg_table),
+	.state_size = sizeof(struct deploy_vals),
 	.exec = cmd_pkg_exec,
 };

@@ -29,11 +29,9 @@
 #include "usage.h"
 #include "banned.h"
 
-static const char pkgroot_usage[] =
-	"pkgroot --out DIR [--identifier ID] [--version V] [--binary PATH] [run options]";
-static const char pkgroot_about[] =
-	"Lay out the installer package payload and scripts in DIR, with run's\n"
-	"options given here baked into /Library/Preferences/com.enrollguard.plist.";
+static const struct eg_opt pkgroot_table[] = {
+	DEPLOY_ROW_OUT, DEPLOY_ROW_IDENTIFIER, DEPLOY_ROW_VERSION, DEPLOY_ROW_BINARY,
+};
 
 static const char *const payload_dirs[] = {
 	"usr", "usr/local", "usr/local/sbin", "Library", "Library/LaunchDaemons",
@@ -69,7 +67,8 @@ static void check_out(const char *out)
 	die(EG_EXIT_ENV, "refusing to write into '%s': not empty and not a pkgroot", out);
 }
 
-int pkgroot_layout(struct deploy *d, const struct eg_global *g, const char *out)
+int pkgroot_layout(const struct deploy_vals *v, const struct eg_cmd_ctx *c,
+		   const char *out)
 {
 	struct eg_buf b = EG_BUF_INIT(1024 * 1024), m = EG_BUF_INIT(64 * 1024);
 	char payload[PATH_MAX], dst[PATH_MAX];
@@ -90,7 +89,7 @@ int pkgroot_layout(struct deploy *d, const struct eg_global *g, const char *out)
 		eg_buf_addf(&m, "0755 root:wheel /%s\n", payload_dirs[i]);
 	}
 	snprintf(dst, sizeof(dst), "%s/usr/local/sbin/enrollguard", payload);
-	if (deploy_copy(deploy_binary(d, g), dst, 0755, &changed))
+	if (deploy_copy(deploy_binary(v, c->g), dst, 0755, &changed))
 		goto out;
 	eg_buf_addf(&m, "0755 root:wheel %s\n", EG_INSTALL_BINARY);
 	if (deploy_daemon_xml(&b) || put(payload, "Library/LaunchDaemons/com.enrollguard.run.plist",
@@ -98,7 +97,7 @@ int pkgroot_layout(struct deploy *d, const struct eg_global *g, const char *out)
 		goto out;
 	eg_buf_addf(&m, "0644 root:wheel %s\n", EG_INSTALL_LAUNCHDAEMON);
 	eg_buf_reset(&b);
-	if ((keys = deploy_prefs_xml(d, &b)) < 0 ||
+	if ((keys = deploy_prefs_xml(v, c, &b)) < 0 ||
 	    put(payload, "Library/Preferences/com.enrollguard.plist", b.buf, b.len, 0644))
 		goto out;
 	eg_buf_addf(&m, "0644 root:wheel %s\n", EG_INSTALL_LOCAL_PREFS);
@@ -115,7 +114,7 @@ int pkgroot_layout(struct deploy *d, const struct eg_global *g, const char *out)
 		    "    --version %s --install-location / --ownership recommended component.pkg\n"
 		    "# a distribution package, which startosinstall --installpackage needs:\n"
 		    "productbuild --package component.pkg [--sign \"Developer ID Installer: ...\"] enrollguard-%s.pkg\n",
-		    d->v.identifier, d->v.version, d->v.version);
+		    v->identifier, v->version, v->version);
 	if (put(out, "BUILD", b.buf, b.len, 0644))
 		goto out;
 	if (geteuid() == 0) {
@@ -141,28 +140,24 @@ out:
 	return rc;
 }
 
-static int cmd_pkgroot_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_pkgroot_exec(void *state, const struct eg_cmd_ctx *c)
 {
-	struct deploy d;
-	int rc = EG_EXIT_OK;
+	const struct deploy_vals *v = state;
 
-	if (deploy_parse(&d, DEPLOY_OUT | DEPLOY_IDENTIFIER | DEPLOY_VERSION |
-			 DEPLOY_BINARY | DEPLOY_RUN_OPTIONS, argc, argv,
-			 pkgroot_usage, pkgroot_about))
-		goto out;
-	if (!d.v.out)
+	if (!v->out)
 		die(EG_EXIT_USAGE, "option '--out' is required (a directory)");
-	if (pkgroot_layout(&d, g, d.v.out))
-		rc = EG_EXIT_ENV;
-out:
-	deploy_release(&d);
-	return rc;
+	return pkgroot_layout(v, c, v->out) ? EG_EXIT_ENV : EG_EXIT_OK;
 }
 
 const struct eg_cmd eg_cmd_pkgroot = {
 	.name = "pkgroot",
 	.usage = "pkgroot --out DIR [--identifier ID] [--version V] [--binary PATH] [run options]",
 	.summary = "lay out an installer package payload and scripts",
-	.flags = 0,
+	.about = "Lay out the installer package payload and scripts in DIR, with run's\n"
+		 "options given here baked into /Library/Preferences/com.enrollguard.plist.",
+	.flags = EG_CMD_RUN_OPTIONS,
+	.opts = pkgroot_table,
+	.nopts = EG_NROWS(pkgroot_table),
+	.state_size = sizeof(struct deploy_vals),
 	.exec = cmd_pkgroot_exec,
 };

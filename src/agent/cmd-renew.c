@@ -32,7 +32,6 @@
 #include "lock.h"
 #include "mac.h"
 #include "netprobe.h"
-#include "opts.h"
 #include "profiles.h"
 #include "recorder.h"
 #include "reenroll.h"
@@ -85,16 +84,7 @@ static const struct eg_opt renew_table[] = {
 	  "put back the keychain --fix-push-cert moved aside", RO(undo) },
 };
 
-#define NOPTS (sizeof(renew_table) / sizeof(renew_table[0]))
 #define MAX_ITEMS 8
-
-static const char renew_usage[] =
-	"renew [--mdm-rejects-expired-device-certs WHEN] [--dry-run] [--json] "
-	"[--fix-push-cert | --undo-push-cert-fix] [options]";
-static const char renew_about[] =
-	"Re-enroll this Mac into Automated Device Enrollment without the 403: check\n"
-	"first, stop before prompting anyone when the MDM would reject the expired\n"
-	"push certificate, otherwise renew and report the outcome with its cause.";
 
 enum level { OK = 0, WARN = 1, FAIL = 2 };
 
@@ -657,45 +647,37 @@ static int preflight_and_decide(struct renew *r)
 	return -1;   /* go on */
 }
 
-static int cmd_renew_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_renew_exec(void *state, const struct eg_cmd_ctx *c)
 {
-	static struct renew r;
+	struct renew *r = state;
 	struct eg_lock lock = EG_LOCK_INIT;
-	bool set[NOPTS] = { false };
 	struct sigaction sa;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.g = g;
-	r.rec = (struct recorder)RECORDER_INIT;
-	eg_config_defaults(renew_table, NOPTS, &r.o);
-	if (opts_parse(renew_table, NOPTS, &r.o, set, argc, argv, renew_usage, renew_about)) {
-		rc = EG_EXIT_OK;
-		goto out;
-	}
-	if (r.o.fix && r.o.undo)
+	r->g = c->g;
+	r->rec = (struct recorder)RECORDER_INIT;
+	if (r->o.fix && r->o.undo)
 		die(EG_EXIT_USAGE, "give --fix-push-cert or --undo-push-cert-fix, not both");
-	prefs_load(g, renew_table, NOPTS, &r.o, set,
+	prefs_load(c->g, c->table, c->ntable, &r->o, c->set,
 		   eg_path_default(EG_PATH_MANAGED_PREFS), false);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	open_records(&r, &lock);
-	recorder_emit(&r.rec, NULL, EG_TEXT_RENEW_START, EG_VERSION,
-		      r.o.dry_run ? " (dry run)" : "");
-	if (r.o.undo) {
-		rc = undo_push_cert_fix(&r);
+	open_records(r, &lock);
+	recorder_emit(&r->rec, NULL, EG_TEXT_RENEW_START, EG_VERSION,
+		      r->o.dry_run ? " (dry run)" : "");
+	if (r->o.undo) {
+		rc = undo_push_cert_fix(r);
 		goto out;
 	}
-	rc = preflight_and_decide(&r);
+	rc = preflight_and_decide(r);
 	if (rc >= 0)
 		goto out;
-	rc = r.o.fix ? fix_push_cert(&r) : do_renew(&r);
+	rc = r->o.fix ? fix_push_cert(r) : do_renew(r);
 out:
-	recorder_close(&r.rec);
+	recorder_close(&r->rec);
 	eg_lock_release(&lock);
-	eg_config_release(renew_table, NOPTS, &r.o);
 	return rc;
 }
 
@@ -704,6 +686,13 @@ const struct eg_cmd eg_cmd_renew = {
 	.usage = "renew [--mdm-rejects-expired-device-certs WHEN] [--dry-run] [--json] "
 		 "[--fix-push-cert | --undo-push-cert-fix] [options]",
 	.summary = "re-enroll a Mac in use into ADE, without the 403 (root)",
+	.about = "Re-enroll this Mac into Automated Device Enrollment without the 403: check\n"
+		 "first, stop before prompting anyone when the MDM would reject the expired\n"
+		 "push certificate, otherwise renew and report the outcome with its cause.",
 	.flags = EG_CMD_NEEDS_ROOT,
+	.opts = renew_table,
+	.nopts = EG_NROWS(renew_table),
+	.state_size = sizeof(struct renew),
+	.opts_offset = offsetof(struct renew, o),
 	.exec = cmd_renew_exec,
 };

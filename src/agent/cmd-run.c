@@ -29,7 +29,6 @@
 #include "lock.h"
 #include "logwatch.h"
 #include "mac.h"
-#include "opts.h"
 #include "profiles.h"
 #include "recorder.h"
 #include "reporter.h"
@@ -41,14 +40,7 @@
 #include "usage.h"
 #include "banned.h"
 
-#define NOPTS run_table_len
-
-static const char run_usage[] = "run [options]";
-static const char run_about[] =
-	"Get this Mac its enrollment configuration during Setup Assistant:\n"
-	"follow dasd's verdicts on the UCRT task, call 'profiles renew -type\n"
-	"enrollment' at the right moments, record every step, and remove the\n"
-	"LaunchDaemon on success. Durations take ms, s, m or h (250ms, 5s, 2m).";
+#define NOPTS RUN_OPTS_N
 
 static volatile sig_atomic_t got_signal;
 
@@ -959,70 +951,61 @@ static void stop_reporter(struct run *r)
 			r->rp.last_error[0] ? r->rp.last_error : "no answer yet");
 }
 
-static int cmd_run_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 {
-	struct run r;
+	struct run *r = state;
 	struct eg_lock lock = EG_LOCK_INIT;
 	struct eg_runstate prev;
-	bool set_by_flag[RUN_OPTS_MAX] = { false }, resume = false;
+	bool resume = false;
 	int rc;
 	char dl[32];
 
-	memset(&r, 0, sizeof(r));
-	r.g = g;
-	r.rec = (struct recorder)RECORDER_INIT;
-	r.watch = (struct eg_logwatch)EG_LOGWATCH_INIT;
-	r.log = (struct eg_child)EG_CHILD_INIT;
-	r.rp = (struct reporter)REPORTER_INIT;
-	eg_buf_init(&r.logbuf, 64 * 1024);
-	eg_config_defaults(run_table, NOPTS, &r.o);
-	if (opts_parse(run_table, NOPTS, &r.o, set_by_flag, argc, argv,
-		       run_usage, run_about)) {
-		eg_config_release(run_table, NOPTS, &r.o);
-		return EG_EXIT_OK;
-	}
-	load_config(&r, set_by_flag);
+	r->g = c->g;
+	r->rec = (struct recorder)RECORDER_INIT;
+	r->watch = (struct eg_logwatch)EG_LOGWATCH_INIT;
+	r->log = (struct eg_child)EG_CHILD_INIT;
+	r->rp = (struct reporter)REPORTER_INIT;
+	eg_buf_init(&r->logbuf, 64 * 1024);
+	load_config(r, c->set);
 	install_signals();
-	open_records(&r, &lock, &prev, &resume);
-	if (!resume && setup_already_done(&r)) {
+	open_records(r, &lock, &prev, &resume);
+	if (!resume && setup_already_done(r)) {
 		/* no run state is written: nothing ran */
 		printf("Setup Assistant has already finished on this Mac (%s exists): "
 		       "nothing to do (run works during Setup Assistant only).\n",
 		       eg_path_default(EG_PATH_SETUP_DONE));
-		recorder_close(&r.rec);
+		recorder_close(&r->rec);
 		eg_lock_release(&lock);
-		eg_config_release(run_table, NOPTS, &r.o);
 		return EG_EXIT_OK;
 	}
-	start_reporter(&r);
-	begin(&r, &prev, resume);
-	snprintf(r.rec.st.log_file, sizeof(r.rec.st.log_file), "%s", r.o.log_file);
-	eg_format_duration(r.o.deadline, dl, sizeof(dl));
+	start_reporter(r);
+	begin(r, &prev, resume);
+	snprintf(r->rec.st.log_file, sizeof(r->rec.st.log_file), "%s", r->o.log_file);
+	eg_format_duration(r->o.deadline, dl, sizeof(dl));
 	if (resume)
-		recorder_emit(&r.rec, NULL, EG_TEXT_RUN_RESUME,
-			      r.rec.st.run_id, r.strat.attempts, r.o.strategy, dl);
+		recorder_emit(&r->rec, NULL, EG_TEXT_RUN_RESUME,
+			      r->rec.st.run_id, r->strat.attempts, r->o.strategy, dl);
 	else
-		recorder_emit(&r.rec, NULL, EG_TEXT_RUN_START,
-			      EG_VERSION, (long)getpid(), r.o.strategy, dl);
+		recorder_emit(&r->rec, NULL, EG_TEXT_RUN_START,
+			      EG_VERSION, (long)getpid(), r->o.strategy, dl);
 
 	/* who the Mac is first, so `status` can say it during the wait */
-	record_sysinfo(&r);
-	if (!r.o.no_wait_setup && !resume)
-		wait_setup_assistant(&r);
-	sample_thermal(&r);
-	if (r.strat.par.kind == EG_STRATEGY_EVENT)
-		start_log_stream(&r);
-	rc = got_signal ? interrupted(&r) : strategy_loop(&r);
+	record_sysinfo(r);
+	if (!r->o.no_wait_setup && !resume)
+		wait_setup_assistant(r);
+	sample_thermal(r);
+	if (r->strat.par.kind == EG_STRATEGY_EVENT)
+		start_log_stream(r);
+	rc = got_signal ? interrupted(r) : strategy_loop(r);
 
-	if (r.log_running)
-		eg_child_stop(&r.log);
-	eg_child_release(&r.log);
-	eg_logwatch_release(&r.watch);
-	eg_buf_release(&r.logbuf);
-	stop_reporter(&r);
-	recorder_close(&r.rec);
+	if (r->log_running)
+		eg_child_stop(&r->log);
+	eg_child_release(&r->log);
+	eg_logwatch_release(&r->watch);
+	eg_buf_release(&r->logbuf);
+	stop_reporter(r);
+	recorder_close(&r->rec);
 	eg_lock_release(&lock);
-	eg_config_release(run_table, NOPTS, &r.o);
 	return rc;
 }
 
@@ -1030,6 +1013,14 @@ const struct eg_cmd eg_cmd_run = {
 	.name = "run",
 	.usage = "run [options]",
 	.summary = "get this Mac its enrollment configuration (LaunchDaemon job)",
+	.about = "Get this Mac its enrollment configuration during Setup Assistant:\n"
+		 "follow dasd's verdicts on the UCRT task, call 'profiles renew -type\n"
+		 "enrollment' at the right moments, record every step, and remove the\n"
+		 "LaunchDaemon on success. Durations take ms, s, m or h (250ms, 5s, 2m).",
 	.flags = EG_CMD_NEEDS_ROOT,
+	.opts = run_table,
+	.nopts = RUN_OPTS_N,
+	.state_size = sizeof(struct run),
+	.opts_offset = offsetof(struct run, o),
 	.exec = cmd_run_exec,
 };

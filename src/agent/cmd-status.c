@@ -22,7 +22,6 @@
 #include "config.h"
 #include "json.h"
 #include "mac.h"
-#include "opts.h"
 #include "recorder.h"
 #include "spool.h"
 #include "timefmt.h"
@@ -45,13 +44,6 @@ static const struct eg_opt status_table[] = {
 	  "where the run keeps its state (as given to run)",
 	  offsetof(struct status_opts, state_dir) },
 };
-
-#define NOPTS (sizeof(status_table) / sizeof(status_table[0]))
-
-static const char status_usage[] = "status [--json] [--follow] [--state-dir PATH]";
-static const char status_about[] =
-	"Print the current state of 'enrollguard run': phase, attempts, what it\n"
-	"waits for, the next attempt, the last thermal sample and the result.";
 
 static volatile sig_atomic_t stop;
 
@@ -214,32 +206,24 @@ static int follow(const struct eg_global *g, const char *dir,
 	return EG_EXIT_OK;
 }
 
-static int cmd_status_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_status_exec(void *state, const struct eg_cmd_ctx *c)
 {
-	struct status_opts o;
-	bool set[NOPTS] = { false };
+	const struct status_opts *o = state;
 	struct eg_runstate st;
 	struct eg_diag d = EG_DIAG_INIT;
 	char dir[PATH_MAX];
 	enum eg_err rc;
 	int ret = EG_EXIT_OK;
 
-	memset(&o, 0, sizeof(o));
-	eg_config_defaults(status_table, NOPTS, &o);
-	if (opts_parse(status_table, NOPTS, &o, set, argc, argv, status_usage,
-		       status_about))
-		goto out;
-	mac_join(g, o.state_dir, dir, sizeof(dir));
+	mac_join(c->g, o->state_dir, dir, sizeof(dir));
 	rc = recorder_load_state(dir, "state", &st, &d);
 	if (rc == EG_ERR_NOT_FOUND) {
 		error("no enrollguard run has recorded state in '%s' yet", dir);
-		ret = EG_EXIT_ENV;
-		goto out;
+		return EG_EXIT_ENV;
 	}
 	if (rc != EG_OK) {
 		error("%s", d.msg);
-		ret = EG_EXIT_ENV;
-		goto out;
+		return EG_EXIT_ENV;
 	}
 	/* the spool itself is newer than the state's count, which the run
 	 * writes only with its next event */
@@ -251,14 +235,12 @@ static int cmd_status_exec(int argc, char **argv, const struct eg_global *g)
 		if (eg_spool_count(spool, &n) == EG_OK && (n || st.spooled))
 			st.spooled = n;
 	}
-	if (o.json)
+	if (o->json)
 		print_json(&st);
 	else
 		print_human(&st);
-	if (o.follow)
-		ret = follow(g, dir, &st);
-out:
-	eg_config_release(status_table, NOPTS, &o);
+	if (o->follow)
+		ret = follow(c->g, dir, &st);
 	return ret;
 }
 
@@ -266,6 +248,10 @@ const struct eg_cmd eg_cmd_status = {
 	.name = "status",
 	.usage = "status [--json] [--follow] [--state-dir PATH]",
 	.summary = "show the state of a run at a glance (any user)",
-	.flags = 0,
+	.about = "Print the current state of 'enrollguard run': phase, attempts, what it\n"
+		 "waits for, the next attempt, the last thermal sample and the result.",
+	.opts = status_table,
+	.nopts = EG_NROWS(status_table),
+	.state_size = sizeof(struct status_opts),
 	.exec = cmd_status_exec,
 };

@@ -16,10 +16,7 @@
 #include "usage.h"
 #include "banned.h"
 
-static const char uninstall_usage[] = "uninstall [--keep-binary]";
-static const char uninstall_about[] =
-	"Unload the LaunchDaemon and remove the binary, the LaunchDaemon and the\n"
-	"preferences. Logs (/var/log/enrollguard.*) and state (/var/db/enrollguard) stay.";
+static const struct eg_opt uninstall_table[] = { DEPLOY_ROW_KEEP_BINARY };
 
 static int removed(const char *path, const char *shown, int *n)
 {
@@ -33,15 +30,13 @@ static int removed(const char *path, const char *shown, int *n)
 	return error("cannot remove '%s': %s", path, strerror(errno));
 }
 
-static int cmd_uninstall_exec(int argc, char **argv, const struct eg_global *g)
+static int cmd_uninstall_exec(void *state, const struct eg_cmd_ctx *c)
 {
-	struct deploy d;
+	const struct deploy_vals *v = state;
+	const struct eg_global *g = c->g;
 	char path[PATH_MAX];
 	int rc = EG_EXIT_OK, n = 0, code;
 
-	if (deploy_parse(&d, DEPLOY_KEEP_BINARY, argc, argv, uninstall_usage,
-			 uninstall_about))
-		goto out;
 	code = deploy_launchctl(g, (const char *[]){ "bootout", "system/" EG_LAUNCHD_LABEL, NULL },
 				NULL, 0);
 	if (code == 0) {
@@ -55,14 +50,12 @@ static int cmd_uninstall_exec(int argc, char **argv, const struct eg_global *g)
 	if (removed(path, EG_INSTALL_LOCAL_PREFS, &n))
 		rc = EG_EXIT_ENV;
 	mac_path(g, EG_PATH_INSTALLED_BINARY, path, sizeof(path));
-	if (!d.v.keep_binary && removed(path, EG_INSTALL_BINARY, &n))
+	if (!v->keep_binary && removed(path, EG_INSTALL_BINARY, &n))
 		rc = EG_EXIT_ENV;
 	if (n == 0)
 		printf("enrollguard is not installed: nothing to do\n");
 	else
 		printf("kept the logs (/var/log/enrollguard.*) and the state (/var/db/enrollguard)\n");
-out:
-	deploy_release(&d);
 	return rc;
 }
 
@@ -70,6 +63,11 @@ const struct eg_cmd eg_cmd_uninstall = {
 	.name = "uninstall",
 	.usage = "uninstall [--keep-binary]",
 	.summary = "unload the LaunchDaemon and remove enrollguard (root)",
+	.about = "Unload the LaunchDaemon and remove the binary, the LaunchDaemon and the\n"
+		 "preferences. Logs (/var/log/enrollguard.*) and state (/var/db/enrollguard) stay.",
 	.flags = EG_CMD_NEEDS_ROOT,
+	.opts = uninstall_table,
+	.nopts = EG_NROWS(uninstall_table),
+	.state_size = sizeof(struct deploy_vals),
 	.exec = cmd_uninstall_exec,
 };

@@ -12,65 +12,16 @@
 #include "file.h"
 #include "launchd.h"
 #include "mac.h"
-#include "opts.h"
 #include "usage.h"
 #include "banned.h"
 
-#define DV(f) offsetof(struct deploy_vals, f)
-
-static const struct {
-	unsigned bit;
-	struct eg_opt row;
-} extra_rows[] = {
-	{ DEPLOY_OUT, { "out", "-", EG_OPT_PATH, 0, 0, NULL, NULL, "PATH",
-			"where to write (a directory for pkgroot, FILE.pkg for pkg)", DV(out) } },
-	{ DEPLOY_IDENTIFIER, { "identifier", "-", EG_OPT_STRING, 0, 0,
-			       "com.enrollguard.pkg", NULL, "ID", "package identifier",
-			       DV(identifier) } },
-	{ DEPLOY_VERSION, { "version", "-", EG_OPT_STRING, 0, 0, EG_VERSION, NULL,
-			    "V", "package version", DV(version) } },
-	{ DEPLOY_BINARY, { "binary", "-", EG_OPT_PATH, 0, 0, NULL, NULL, "PATH",
-			   "the enrollguard binary to ship (default: this one)",
-			   DV(binary) } },
-	{ DEPLOY_SIGN, { "sign", "-", EG_OPT_STRING, 0, 0, NULL, NULL, "IDENTITY",
-			 "sign the product archive with this Developer ID Installer identity",
-			 DV(sign) } },
-	{ DEPLOY_KEEP_BINARY, { "keep-binary", "-", EG_OPT_BOOL, 0, 0, "false", NULL,
-				"", "leave /usr/local/sbin/enrollguard in place",
-				DV(keep_binary) } },
-};
-
-int deploy_parse(struct deploy *d, unsigned which, int argc, char **argv,
-		 const char *usage, const char *about)
-{
-	size_t i;
-
-	memset(d, 0, sizeof(*d));
-	if (which & DEPLOY_RUN_OPTIONS) {
-		/* every run option but --config, which has no key */
-		for (i = 0; i + 1 < run_table_len; i++)
-			d->table[d->n++] = run_table[i];
-	}
-	d->nrun = d->n;
-	for (i = 0; i < sizeof(extra_rows) / sizeof(extra_rows[0]); i++)
-		if (which & extra_rows[i].bit)
-			d->table[d->n++] = extra_rows[i].row;
-	eg_config_defaults(d->table, d->n, &d->v);
-	return opts_parse(d->table, d->n, &d->v, d->set, argc, argv, usage, about);
-}
-
-void deploy_release(struct deploy *d)
-{
-	eg_config_release(d->table, d->n, &d->v);
-}
-
-const char *deploy_binary(struct deploy *d, const struct eg_global *g)
+const char *deploy_binary(const struct deploy_vals *v, const struct eg_global *g)
 {
 	static char self[PATH_MAX];
 	ssize_t n;
 
-	if (d->v.binary)
-		return d->v.binary;
+	if (v->binary)
+		return v->binary;
 	/* Linux knows; elsewhere argv[0] does when it names a path */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
@@ -155,14 +106,15 @@ int deploy_daemon_xml(struct eg_buf *out)
 	return 0;
 }
 
-int deploy_prefs_xml(const struct deploy *d, struct eg_buf *out)
+int deploy_prefs_xml(const struct deploy_vals *v, const struct eg_cmd_ctx *c,
+		     struct eg_buf *out)
 {
 	size_t i;
 	int n = 0;
 
-	for (i = 0; i < d->nrun; i++)
-		n += d->set[i];
-	if (eg_config_to_plist(d->table, d->nrun, &d->v, d->set, out) != EG_OK)
+	for (i = 0; i < c->nrun; i++)
+		n += c->set[i];
+	if (eg_config_to_plist(c->table, c->nrun, &v->run, c->set, out) != EG_OK)
 		return error("cannot build the preferences plist");
 	return n;
 }

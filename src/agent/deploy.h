@@ -12,6 +12,7 @@
 #define EG_DEPLOY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "cmd.h"
@@ -28,36 +29,28 @@ struct deploy_vals {
 	bool keep_binary;
 };
 
-enum deploy_extra {
-	DEPLOY_OUT = 1 << 0,
-	DEPLOY_IDENTIFIER = 1 << 1,
-	DEPLOY_VERSION = 1 << 2,
-	DEPLOY_BINARY = 1 << 3,
-	DEPLOY_SIGN = 1 << 4,
-	DEPLOY_KEEP_BINARY = 1 << 5,
-	DEPLOY_RUN_OPTIONS = 1 << 6,   /* run's options, baked into preferences */
-};
-
-struct deploy {
-	struct eg_opt table[RUN_OPTS_MAX + 8];
-	size_t n;
-	size_t nrun;                   /* the first nrun rows are run's */
-	bool set[RUN_OPTS_MAX + 8];
-	struct deploy_vals v;
-};
-
 /*
- * Build the option table for `which` (enum deploy_extra bits), apply
- * defaults and parse argv. Returns 1 when --help was printed (exit 0),
- * 0 otherwise; exits 2 on a bad option.
+ * The rows of their own options that the commands choose from, in this
+ * order; run's rows come before them (EG_CMD_RUN_OPTIONS), and the
+ * command's state is a struct deploy_vals.
  */
-int deploy_parse(struct deploy *d, unsigned which, int argc, char **argv,
-		 const char *usage, const char *about);
-
-void deploy_release(struct deploy *d);
+#define DEPLOY_DV(f) offsetof(struct deploy_vals, f)
+#define DEPLOY_ROW_OUT { "out", "-", EG_OPT_PATH, 0, 0, NULL, NULL, "PATH", \
+	"where to write (a directory for pkgroot, FILE.pkg for pkg)", DEPLOY_DV(out) }
+#define DEPLOY_ROW_IDENTIFIER { "identifier", "-", EG_OPT_STRING, 0, 0, \
+	"com.enrollguard.pkg", NULL, "ID", "package identifier", DEPLOY_DV(identifier) }
+#define DEPLOY_ROW_VERSION { "version", "-", EG_OPT_STRING, 0, 0, EG_VERSION, NULL, \
+	"V", "package version", DEPLOY_DV(version) }
+#define DEPLOY_ROW_BINARY { "binary", "-", EG_OPT_PATH, 0, 0, NULL, NULL, "PATH", \
+	"the enrollguard binary to ship (default: this one)", DEPLOY_DV(binary) }
+#define DEPLOY_ROW_SIGN { "sign", "-", EG_OPT_STRING, 0, 0, NULL, NULL, "IDENTITY", \
+	"sign the product archive with this Developer ID Installer identity", \
+	DEPLOY_DV(sign) }
+#define DEPLOY_ROW_KEEP_BINARY { "keep-binary", "-", EG_OPT_BOOL, 0, 0, "false", NULL, \
+	"", "leave /usr/local/sbin/enrollguard in place", DEPLOY_DV(keep_binary) }
 
 /* The binary to install: --binary, or the running one. Exits 3 if unknown. */
-const char *deploy_binary(struct deploy *d, const struct eg_global *g);
+const char *deploy_binary(const struct deploy_vals *v, const struct eg_global *g);
 
 /*
  * Write a file with exactly `mode` (parents created 0755), replacing it
@@ -77,13 +70,15 @@ int deploy_daemon_xml(struct eg_buf *out);
  * The preferences plist of the run options given on the command line,
  * into out. Returns the number of keys baked (0: none given), or -1.
  */
-int deploy_prefs_xml(const struct deploy *d, struct eg_buf *out);
+int deploy_prefs_xml(const struct deploy_vals *v, const struct eg_cmd_ctx *c,
+		     struct eg_buf *out);
 
 /*
  * Lay out a package root in `out` (cmd-pkgroot.c): payload, scripts,
  * manifest, BUILD. Returns 0 or -1 after printing the error.
  */
-int pkgroot_layout(struct deploy *d, const struct eg_global *g, const char *out);
+int pkgroot_layout(const struct deploy_vals *v, const struct eg_cmd_ctx *c,
+		   const char *out);
 
 /* Remove a directory tree (no symlinks followed). Returns 0 or -1. */
 int deploy_rmtree(const char *path);

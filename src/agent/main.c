@@ -3,8 +3,9 @@
  *
  * Does the shared work once: makes sure fds 0-2 are open, parses the
  * global options, finds the subcommand (with "did you mean"), checks its
- * preconditions, runs it, and turns a failed flush of stdout into an
- * error instead of silently losing output.
+ * preconditions, parses its options (cmd.h), runs it, releases its
+ * options, and turns a failed flush of stdout into an error instead of
+ * silently losing output.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,7 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "cmd.h"
+#include "opts.h"
+#include "run-opts.h"
 #include "usage.h"
 #include "banned.h"
 
@@ -179,6 +183,49 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
+/*
+ * Parse the command's options into a fresh state and run it. Its table
+ * is run's rows (all but --config) then its own, with EG_CMD_RUN_OPTIONS.
+ */
+static int run_cmd(const struct eg_cmd *cmd, int argc, char **argv,
+		   const struct eg_global *g)
+{
+	struct eg_cmd_ctx c = { .g = g };
+	struct eg_opt *table;
+	char *state, **args;
+	bool *set;
+	size_t n = 0, i;
+	int rc;
+
+	if (cmd->flags & EG_CMD_RUN_OPTIONS)
+		c.nrun = run_table_len - 1;
+	table = eg_xmalloc((c.nrun + cmd->nopts + 1) * sizeof(*table));
+	for (i = 0; i < c.nrun; i++)
+		table[n++] = run_table[i];
+	for (i = 0; i < cmd->nopts; i++)
+		table[n++] = cmd->opts[i];
+	set = eg_xcalloc(n + 1, sizeof(*set));
+	args = eg_xcalloc((size_t)cmd->maxargs + 1, sizeof(*args));
+	state = eg_xcalloc(1, cmd->state_size);
+	c.table = table;
+	c.ntable = n;
+	c.set = set;
+	c.args = args;
+	eg_config_defaults(table, n, state + cmd->opts_offset);
+	if (opts_parse_args(table, n, state + cmd->opts_offset, set, argc, argv,
+			    cmd->usage, cmd->about, cmd->maxargs ? args : NULL,
+			    cmd->maxargs, cmd->maxargs ? &c.nargs : NULL))
+		rc = EG_EXIT_OK;    /* -h: the help is printed */
+	else
+		rc = cmd->exec(state, &c);
+	eg_config_release(table, n, state + cmd->opts_offset);
+	free(state);
+	free(args);
+	free(set);
+	free(table);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct eg_global g = { "", argv[0] };
@@ -196,5 +243,5 @@ int main(int argc, char **argv)
 	    !wants_help(argc - i, argv + i))
 		die(EG_EXIT_ENV, "'%s' must run as root (try: sudo enrollguard %s)",
 		    cmd->name, cmd->name);
-	return finish_stdout(cmd->exec(argc - i, argv + i, &g));
+	return finish_stdout(run_cmd(cmd, argc - i, argv + i, &g));
 }

@@ -30,13 +30,6 @@ void opts_help(FILE *f, const struct eg_opt *t, size_t n, const char *usage,
 	fprintf(f, "  %-30s %s\n", "-h, --help", "show this help");
 }
 
-int opts_parse(const struct eg_opt *t, size_t n, void *vals, bool *set_by_flag,
-	       int argc, char **argv, const char *usage, const char *about)
-{
-	return opts_parse_args(t, n, vals, set_by_flag, argc, argv, usage, about,
-			       NULL, 0, NULL);
-}
-
 int opts_parse_args(const struct eg_opt *t, size_t n, void *vals,
 		    bool *set_by_flag, int argc, char **argv, const char *usage,
 		    const char *about, char **args, int maxargs, int *nargs)

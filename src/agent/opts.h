@@ -11,18 +11,13 @@
 #include "config.h"
 
 /*
- * Parse argv[1..] (argv[0] is the subcommand) into vals. Sets
- * set_by_flag[i] for rows given on the command line. Returns 0 on
- * success, 1 when -h/--help was given (help printed), or exits with
- * EG_EXIT_USAGE on an unknown option or a bad value.
- * Extra rows may be handled by `extra` (return 1 if consumed, 0 if not).
- */
-int opts_parse(const struct eg_opt *t, size_t n, void *vals, bool *set_by_flag,
-	       int argc, char **argv, const char *usage, const char *about);
-
-/*
- * The same, collecting arguments that are not options into args (at most
- * maxargs; more is a usage error) and their number into *nargs.
+ * Parse argv[1..] (argv[0] is the subcommand) into vals, and set
+ * set_by_flag[i] for the rows given on the command line; main.c does
+ * this for every command (cmd.h). Arguments that are not options go to
+ * args (at most maxargs; more is a usage error; args NULL: none taken)
+ * and their number to *nargs. Returns 0, or 1 when -h/--help was given
+ * (the help is printed); exits with EG_EXIT_USAGE, printing the usage,
+ * on an unknown option, a missing or bad value, or an extra argument.
  */
 int opts_parse_args(const struct eg_opt *t, size_t n, void *vals,
 		    bool *set_by_flag, int argc, char **argv, const char *usage,

@@ -8,8 +8,8 @@ static const char *const strategies[] = { "event", "fixed", NULL };
 #define MS_MIN 60000ULL
 #define MS_HOUR 3600000ULL
 
-/* The options of `run`, one row each. */
-const struct eg_opt run_table[] = {
+/* The options of `run`, one row each (RUN_OPTS_N of them). */
+const struct eg_opt run_table[RUN_OPTS_N] = {
 	{ "strategy", "Strategy", EG_OPT_ENUM, 0, 0, "event", strategies, "NAME",
 	  "event: renew as soon as the log shows the UCRT; fixed: seed schedule", O(strategy) },
 	{ "retries", "Retries", EG_OPT_UINT, 1, 100, "3", NULL, "N",
@@ -66,5 +66,4 @@ const struct eg_opt run_table[] = {
 const size_t run_table_len = sizeof(run_table) / sizeof(run_table[0]);
 
 
-_Static_assert(sizeof(run_table) / sizeof(run_table[0]) <= RUN_OPTS_MAX,
-	       "raise RUN_OPTS_MAX");
+_Static_assert(RUN_OPTS_N <= RUN_OPTS_MAX, "raise RUN_OPTS_MAX");
