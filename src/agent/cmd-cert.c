@@ -103,7 +103,7 @@ static int cmd_cert_exec(void *state, const struct eg_cmd_ctx *c)
 	static struct certsrc srcs[MAXFILES];
 	const struct cert_opts *o = state;
 	int nsrc, i, j, rc = EG_EXIT_OK;
-	int64_t now = eg_wall_ms();
+	int64_t now = mac_wall_ms();
 	struct eg_buf b = EG_BUF_INIT(4 * 1024 * 1024);
 	struct eg_jw w;
 

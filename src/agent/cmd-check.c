@@ -201,7 +201,7 @@ static void check_push_cert(struct check *c)
 			 "no certificate from Apple iPhone Device CA in the apsd keychain");
 		return;
 	}
-	v = eg_cert_verdict(pc, eg_wall_ms(), (int)c->o.warn_days, &days);
+	v = eg_cert_verdict(pc, mac_wall_ms(), (int)c->o.warn_days, &days);
 	snprintf(val, sizeof(val), "%s %ld", eg_cert_verdict_name(v), days);
 	/* expired is a failure only where it is known to cost a 403 */
 	it = item(c, "push_cert", v == EG_CERT_OK ? OK :

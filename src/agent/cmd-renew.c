@@ -214,7 +214,7 @@ static void check_push_cert(struct renew *r)
 		    "in %s", r->push.name);
 		return;
 	}
-	v = eg_cert_verdict(c, eg_wall_ms(), 30, &days);
+	v = eg_cert_verdict(c, mac_wall_ms(), 30, &days);
 	r->push_days = (int)days;
 	r->push_expired = v == EG_CERT_EXPIRED;
 	if (v == EG_CERT_EXPIRED)
@@ -234,7 +234,7 @@ static void check_apns(struct renew *r)
 		next = strchr(p, ',');
 		if (next)
 			*next++ = '\0';
-		if (net_probe(p, r->o.connect_timeout, eg_mono_ms, detail, sizeof(detail)) == 0) {
+		if (net_probe(p, r->o.connect_timeout, mac_mono_ms, detail, sizeof(detail)) == 0) {
 			r->apns_ok = true;
 			add(r, "Apple push service", OK, "%s: %s", p, detail);
 			return;
@@ -297,7 +297,7 @@ static void stamp(char *out, size_t n)
 	char iso[40];
 	size_t i, o = 0;
 
-	eg_format_iso(eg_wall_ms(), iso, sizeof(iso));
+	eg_format_iso(mac_wall_ms(), iso, sizeof(iso));
 	for (i = 0; iso[i] && iso[i] != '.' && o + 1 < n; i++)
 		if (iso[i] != '-' && iso[i] != ':')
 			out[o++] = iso[i];
@@ -457,11 +457,11 @@ static bool dep_enrolled_now(struct renew *r)
 static int follow_outcome(struct renew *r, struct eg_child *log, int *status)
 {
 	struct eg_buf buf = EG_BUF_INIT(64 * 1024);
-	int64_t until = eg_mono_ms() + (int64_t)r->o.outcome_timeout;
-	int64_t next_status = eg_mono_ms() + 1000;
+	int64_t until = mac_mono_ms() + (int64_t)r->o.outcome_timeout;
+	int64_t next_status = mac_mono_ms() + 1000;
 	int outcome = EG_OUTCOME_NONE;
 
-	while (outcome == EG_OUTCOME_NONE && !got_signal && eg_mono_ms() < until) {
+	while (outcome == EG_OUTCOME_NONE && !got_signal && mac_mono_ms() < until) {
 		struct pollfd p = { log->out_fd, POLLIN, 0 };
 		char chunk[8192];
 		ssize_t n;
@@ -482,10 +482,10 @@ static int follow_outcome(struct renew *r, struct eg_child *log, int *status)
 		} else if (log->out_fd < 0) {
 			poll(NULL, 0, 200);
 		}
-		if (outcome == EG_OUTCOME_NONE && eg_mono_ms() >= next_status) {
+		if (outcome == EG_OUTCOME_NONE && mac_mono_ms() >= next_status) {
 			if (dep_enrolled_now(r))
 				outcome = EG_OUTCOME_ENROLLED;
-			next_status = eg_mono_ms() + 2000;
+			next_status = mac_mono_ms() + 2000;
 		}
 	}
 	eg_buf_release(&buf);
@@ -538,8 +538,8 @@ static void start_log(struct renew *r, struct eg_child *log)
 	mac_path(r->g, EG_PATH_LOG, path, sizeof(path));
 	log->path = path;
 	log->argv = argv;
-	log->env = eg_child_env();
-	log->now_ms = eg_mono_ms;
+	log->env = mac_child_env();
+	log->now_ms = mac_mono_ms;
 	log->stream = true;
 	if (eg_child_start(log, &d) != EG_OK)
 		recorder_emit(&r->rec, NULL, EG_TEXT_LOG_UNAVAILABLE_RENEW, d.msg);
@@ -591,7 +591,7 @@ static void open_records(struct renew *r, struct eg_lock *lock)
 	char log[PATH_MAX], jsonl[PATH_MAX], dir[PATH_MAX], lockpath[PATH_MAX + 16];
 	struct eg_diag d = EG_DIAG_INIT;
 	unsigned char rnd[16] = { 0 };
-	int64_t t = eg_wall_ms();
+	int64_t t = mac_wall_ms();
 	pid_t holder;
 
 	mac_path(r->g, EG_PATH_LOG_FILE, log, sizeof(log));

@@ -132,7 +132,7 @@ static void fmt_in(int64_t ms, char *out, size_t n)
 /* Sleep until deadline_ms (monotonic) unless a signal arrives. */
 static void nap_until(int64_t deadline_ms)
 {
-	int64_t left = deadline_ms - eg_mono_ms();
+	int64_t left = deadline_ms - mac_mono_ms();
 
 	if (left > 0 && !got_signal)
 		poll(NULL, 0, left > 1000 ? 1000 : (int)left);
@@ -141,13 +141,13 @@ static void nap_until(int64_t deadline_ms)
 static void save_progress(struct run *r)
 {
 	struct eg_runstate *st = &r->rec.st;
-	int64_t now = eg_mono_ms();
+	int64_t now = mac_mono_ms();
 
 	st->attempts = r->strat.attempts;
 	st->cycle = r->strat.cycle;
 	st->try_in_cycle = r->strat.try_in_cycle;
 	st->elapsed_ms = (uint64_t)(now - r->strat.start_ms);
-	st->deadline_ms = eg_wall_ms() + (r->strat.start_ms +
+	st->deadline_ms = mac_wall_ms() + (r->strat.start_ms +
 					  (int64_t)r->o.deadline - now);
 }
 
@@ -249,7 +249,7 @@ static void sample_thermal(struct run *r)
 	recorder_emit(&r->rec, data.buf, EG_TEXT_THERMAL_SAMPLE, text,
 		      eg_thermal_is_hot(&t) ? " (hot)" : "");
 	eg_buf_release(&data);
-	r->next_thermal = eg_mono_ms() + (int64_t)r->o.thermal_interval;
+	r->next_thermal = mac_mono_ms() + (int64_t)r->o.thermal_interval;
 }
 
 /* ---- Setup Assistant ---------------------------------------------------- */
@@ -275,7 +275,7 @@ static int setup_assistant_running(struct run *r)
 
 static void wait_setup_assistant(struct run *r)
 {
-	int64_t until = eg_mono_ms() + (int64_t)r->o.wait_setup;
+	int64_t until = mac_mono_ms() + (int64_t)r->o.wait_setup;
 	char dur[32];
 	int said = 0;
 
@@ -285,7 +285,7 @@ static void wait_setup_assistant(struct run *r)
 		int running = setup_assistant_running(r);
 
 		if (running == 1) {
-			r->setup_since = eg_mono_ms();
+			r->setup_since = mac_mono_ms();
 			recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_FOUND);
 			return;
 		}
@@ -298,11 +298,11 @@ static void wait_setup_assistant(struct run *r)
 			recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_WAITING, dur);
 			said = 1;
 		}
-		if (eg_mono_ms() >= until) {
+		if (mac_mono_ms() >= until) {
 			recorder_emit(&r->rec, NULL, EG_TEXT_SETUP_TIMEOUT, dur);
 			return;
 		}
-		nap_until(eg_mono_ms() + 500 < until ? eg_mono_ms() + 500 : until);
+		nap_until(mac_mono_ms() + 500 < until ? mac_mono_ms() + 500 : until);
 	}
 }
 
@@ -356,7 +356,7 @@ static void say_stuck(struct run *r, int64_t waited)
 /* At the thermal sampling pace, and once more when the run ends. */
 static void watch_setup(struct run *r, bool last)
 {
-	int64_t now = eg_mono_ms();
+	int64_t now = mac_mono_ms();
 	int running;
 
 	if (r->setup_ended)
@@ -402,8 +402,8 @@ static void start_log_stream(struct run *r)
 	r->log = (struct eg_child)EG_CHILD_INIT;
 	r->log.path = path;
 	r->log.argv = argv;
-	r->log.env = eg_child_env();
-	r->log.now_ms = eg_mono_ms;
+	r->log.env = mac_child_env();
+	r->log.now_ms = mac_mono_ms;
 	r->log.stream = true;
 	if (eg_child_start(&r->log, &d) != EG_OK) {
 		recorder_emit(&r->rec, NULL, EG_TEXT_LOG_UNAVAILABLE, d.msg);
@@ -494,7 +494,7 @@ static void read_log(struct run *r)
 				line.len--;
 			if (eg_logwatch_feed(&r->watch, line, &obs)) {
 				record_obs(r, &obs);
-				eg_strategy_observe(&r->strat, eg_mono_ms(), &obs);
+				eg_strategy_observe(&r->strat, mac_mono_ms(), &obs);
 			}
 			p = nl + 1;
 		}
@@ -628,7 +628,7 @@ out:
 static void say_why(struct run *r, int64_t wake)
 {
 	char why[256], in[32], line[512];
-	int64_t now = eg_mono_ms();
+	int64_t now = mac_mono_ms();
 
 	eg_strategy_why(&r->strat, why, sizeof(why));
 	fmt_in(wake - now, in, sizeof(in));
@@ -641,7 +641,7 @@ static void say_why(struct run *r, int64_t wake)
 			 ", thermal pressure %s", eg_pressure_name(r->thermal.pressure));
 	r->rec.st.phase = EG_PHASE_WAITING;
 	snprintf(r->rec.st.waiting_for, sizeof(r->rec.st.waiting_for), "%s", line);
-	r->rec.st.next_attempt_ms = eg_wall_ms() + (wake - now);
+	r->rec.st.next_attempt_ms = mac_wall_ms() + (wake - now);
 	save_progress(r);
 	if (!strcmp(why, r->why)) {
 		recorder_save(&r->rec);
@@ -657,7 +657,7 @@ static void say_why(struct run *r, int64_t wake)
 
 static void wait_for(struct run *r, int64_t wake)
 {
-	int64_t now = eg_mono_ms(), until = wake;
+	int64_t now = mac_mono_ms(), until = wake;
 	struct pollfd pfd;
 
 	if (r->next_thermal < until)
@@ -675,7 +675,7 @@ static void wait_for(struct run *r, int64_t wake)
 			poll(NULL, 0, ms);
 		}
 	}
-	if (eg_mono_ms() >= r->next_thermal && !got_signal) {
+	if (mac_mono_ms() >= r->next_thermal && !got_signal) {
 		sample_thermal(r);
 		watch_setup(r, false);
 	}
@@ -803,7 +803,7 @@ static int strategy_loop(struct run *r)
 
 		if (got_signal)
 			return interrupted(r);
-		switch (eg_strategy_next(&r->strat, eg_mono_ms(), &wake)) {
+		switch (eg_strategy_next(&r->strat, mac_mono_ms(), &wake)) {
 		case EG_ACT_DONE:
 			return enrolled(r);
 		case EG_ACT_GIVE_UP:
@@ -811,7 +811,7 @@ static int strategy_loop(struct run *r)
 		case EG_ACT_RENEW: {
 			bool ok = renew_once(r);
 
-			eg_strategy_renew_done(&r->strat, eg_mono_ms(), ok);
+			eg_strategy_renew_done(&r->strat, mac_mono_ms(), ok);
 			save_progress(r);
 			r->why[0] = '\0';
 			break;
@@ -833,14 +833,14 @@ static void begin(struct run *r, const struct eg_runstate *prev, bool resume)
 	strategy_params(&r->o, &p);
 	if (resume) {
 		r->rec.st = *prev;
-		eg_strategy_resume(&r->strat, &p, eg_mono_ms(), prev->elapsed_ms,
+		eg_strategy_resume(&r->strat, &p, mac_mono_ms(), prev->elapsed_ms,
 				   prev->attempts, prev->cycle, prev->try_in_cycle);
 	} else {
 		eg_runstate_init(&r->rec.st);
 		memset(rnd, 0, sizeof(rnd));
 		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd)) {
-			int64_t t = eg_wall_ms();
+			int64_t t = mac_wall_ms();
 
 			/* no urandom: time and pid still make clashes unlikely */
 			memcpy(rnd, &t, sizeof(t));
@@ -850,8 +850,8 @@ static void begin(struct run *r, const struct eg_runstate *prev, bool resume)
 		if (fd >= 0)
 			close(fd);
 		eg_event_run_id(rnd, r->rec.st.run_id);
-		r->rec.st.started_ms = eg_wall_ms();
-		eg_strategy_init(&r->strat, &p, eg_mono_ms());
+		r->rec.st.started_ms = mac_wall_ms();
+		eg_strategy_init(&r->strat, &p, mac_mono_ms());
 	}
 	r->rec.st.pid = (long)getpid();
 	snprintf(r->rec.st.strategy, sizeof(r->rec.st.strategy), "%s", r->o.strategy);

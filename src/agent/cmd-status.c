@@ -73,8 +73,8 @@ static bool agent_alive(long pid)
 
 static void print_human(const struct eg_runstate *st)
 {
-	int64_t now = eg_wall_ms();
-	int off = eg_utc_offset_min(now);
+	int64_t now = mac_wall_ms();
+	int off = mac_utc_offset_min(now);
 	char t[48], ago[32];
 
 	printf("run %s (%s strategy), pid %ld%s\n", st->run_id,

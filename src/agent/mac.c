@@ -8,7 +8,7 @@
 
 #include "banned.h"
 
-int64_t eg_mono_ms(void)
+int64_t mac_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -16,7 +16,7 @@ int64_t eg_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t eg_wall_ms(void)
+int64_t mac_wall_ms(void)
 {
 	struct timespec ts;
 
@@ -24,7 +24,7 @@ int64_t eg_wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int eg_utc_offset_min(int64_t wall_ms)
+int mac_utc_offset_min(int64_t wall_ms)
 {
 	time_t t = (time_t)(wall_ms / 1000);
 	struct tm lt, ut;
@@ -40,7 +40,7 @@ int eg_utc_offset_min(int64_t wall_ms)
 	return (int)diff;
 }
 
-const char *const *eg_child_env(void)
+const char *const *mac_child_env(void)
 {
 	static const char *const keep[] = { "TZ", "LANG", "LC_ALL", "LC_CTYPE",
 					    "LC_MESSAGES", NULL };
@@ -97,8 +97,8 @@ enum eg_err mac_run(const struct eg_global *g, enum eg_path p,
 	argv[n] = NULL;
 	c->path = path;
 	c->argv = argv;
-	c->env = eg_child_env();
-	c->now_ms = eg_mono_ms;
+	c->env = mac_child_env();
+	c->now_ms = mac_mono_ms;
 	c->timeout_ms = timeout_ms;
 	c->cancel = cancel;
 	return eg_child_run(c, diag);

@@ -13,13 +13,23 @@
 #include "cmd.h"
 #include "paths.h"
 
-int64_t eg_mono_ms(void);
-int64_t eg_wall_ms(void);
-/* Minutes east of UTC for the local time at wall_ms. */
-int eg_utc_offset_min(int64_t wall_ms);
+/*
+ * The clocks, in milliseconds: monotonic (for timeouts and schedules,
+ * the clock core/strategy.h and core/child.h are given) and wall (UTC
+ * since the epoch, for events and the state file). The core reads no
+ * clock itself, so these live here, under mac_, not eg_.
+ */
+int64_t mac_mono_ms(void);
+int64_t mac_wall_ms(void);
+/* Minutes east of UTC for the local time at wall_ms (reads TZ). */
+int mac_utc_offset_min(int64_t wall_ms);
 
-/* The NULL-terminated environment children get (PATH, TZ, LANG, LC_*). */
-const char *const *eg_child_env(void);
+/*
+ * The NULL-terminated environment children get: PATH fixed, and TZ,
+ * LANG, LC_ALL, LC_CTYPE, LC_MESSAGES passed on when set (at most 256
+ * bytes each). Built once; the strings are never freed.
+ */
+const char *const *mac_child_env(void);
 
 /* root + the table's path for p into out (PATH_MAX-sized). */
 void mac_path(const struct eg_global *g, enum eg_path p, char *out, size_t n);

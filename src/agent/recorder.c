@@ -68,7 +68,7 @@ enum eg_err recorder_save(struct recorder *r)
 	struct eg_diag d = EG_DIAG_INIT;
 	enum eg_err rc;
 
-	r->st.updated_ms = eg_wall_ms();
+	r->st.updated_ms = mac_wall_ms();
 	rc = eg_runstate_format(&r->st, &b);
 	if (rc == EG_OK)
 		/* we hold the run lock: a leftover .lock is a dead writer's */
@@ -141,14 +141,14 @@ void recorder_emit(struct recorder *r, const char *data_json,
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	memset(&ev, 0, sizeof(ev));
-	ev.ts_ms = eg_wall_ms();
+	ev.ts_ms = mac_wall_ms();
 	ev.host = &r->host;
 	ev.run_id = r->st.run_id;
 	ev.seq = ++r->st.seq;
 	ev.type = type;
 	ev.data_json = data_json;
 	ev.text = text;
-	if (eg_event_human(&ev, eg_utc_offset_min(ev.ts_ms), &line) == EG_OK)
+	if (eg_event_human(&ev, mac_utc_offset_min(ev.ts_ms), &line) == EG_OK)
 		write_all(r, r->human_fd, line.buf, line.len);
 	eg_buf_release(&line);
 	if (eg_event_json(&ev, &line) == EG_OK)

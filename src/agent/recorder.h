@@ -4,7 +4,7 @@
  *
  * Calling sequence:
  *     struct recorder r = RECORDER_INIT;
- *     if (recorder_open(&r, log, jsonl, state_dir, &diag)) -> exit 3
+ *     if (recorder_open(&r, log, jsonl, state_dir, "state", &diag)) -> exit 3
  *     recorder_emit(&r, data_json, EG_TEXT_RENEW_NOT_RUN, n, why);
  *     recorder_save(&r);      after changing r.st directly
  *     recorder_close(&r);

@@ -66,7 +66,7 @@ static int64_t backoff_next(int64_t cur)
 	if (next > BACKOFF_MAX_MS)
 		next = BACKOFF_MAX_MS;
 	/* jitter, so a cart of Macs does not retry in step */
-	return next - next / 4 + (int64_t)((uint64_t)eg_mono_ms() % (uint64_t)(next / 2 + 1));
+	return next - next / 4 + (int64_t)((uint64_t)mac_mono_ms() % (uint64_t)(next / 2 + 1));
 }
 
 static void wait_ms(struct reporter *rp, int64_t ms)
@@ -116,10 +116,10 @@ static int64_t handle(struct reporter *rp, long status, size_t n, uint64_t end,
  */
 static void sleep_backoff(struct reporter *rp, int64_t ms)
 {
-	int64_t deadline = eg_mono_ms() + ms, now;
+	int64_t deadline = mac_mono_ms() + ms, now;
 	bool was_stopping = rp->stopping;
 
-	while ((now = eg_mono_ms()) < deadline) {
+	while ((now = mac_mono_ms()) < deadline) {
 		if (rp->stopping && (!was_stopping || now >= rp->flush_deadline_ms))
 			return;
 		if (rp->stopping && rp->flush_deadline_ms < deadline)
@@ -130,7 +130,7 @@ static void sleep_backoff(struct reporter *rp, int64_t ms)
 
 static bool give_up_flush(struct reporter *rp)
 {
-	return rp->stopping && (int64_t)eg_mono_ms() >= rp->flush_deadline_ms;
+	return rp->stopping && (int64_t)mac_mono_ms() >= rp->flush_deadline_ms;
 }
 
 static void *run(void *arg)
@@ -272,7 +272,7 @@ void reporter_stop(struct reporter *rp, uint64_t flush_ms)
 		return;
 	pthread_mutex_lock(&rp->lock);
 	rp->stopping = true;
-	rp->flush_deadline_ms = eg_mono_ms() + (int64_t)flush_ms;
+	rp->flush_deadline_ms = mac_mono_ms() + (int64_t)flush_ms;
 	pthread_cond_signal(&rp->wake);
 	pthread_mutex_unlock(&rp->lock);
 	pthread_join(rp->thread, NULL);

@@ -12,7 +12,7 @@
  *
  * Calling sequence:
  *     struct reporter rp = REPORTER_INIT;
- *     reporter_start(&rp, url, token, spool_dir, max_bytes, &diag);
+ *     reporter_start(&rp, url, token_file, ca_file, spool_dir, max_bytes, &diag);
  *     reporter_append(&rp, json_line, len);        per event (recorder)
  *     reporter_stop(&rp, flush_ms);   tries to empty the spool, then joins
  */

@@ -4,7 +4,8 @@
  * Messages are lowercase, without a final full stop, say what failed
  * first and quote the subject: "cannot open '%s': %s". die() exits with
  * the given code; error() returns -1 so callers can `return error(...)`.
- * Text that came from a device or a log goes through eg_clean() first.
+ * Control characters in a message (text that came from a device or a log)
+ * are printed as '?', so one message is one line.
  */
 #ifndef EG_USAGE_H
 #define EG_USAGE_H

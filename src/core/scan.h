@@ -8,7 +8,7 @@
  *
  *     if (eg_scan_lit(&s, "Fan: ") || eg_scan_milli(&s, &rpm) ||
  *         eg_scan_lit(&s, " rpm"))
- *             return skip_line();
+ *             return EG_ERR_INVALID;
  *
  * No atoi/strtol/sscanf: numbers go through bounded converters.
  */

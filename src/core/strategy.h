@@ -51,7 +51,7 @@ struct eg_strategy_params {
 
 enum eg_action {
 	EG_ACT_WAIT = 0,     /* nothing to do before *wake */
-	EG_ACT_RENEW = 1,    /* call profiles renew now, then renew_done() */
+	EG_ACT_RENEW = 1,    /* call profiles renew now, then eg_strategy_renew_done() */
 	EG_ACT_DONE = 2,     /* enrolled */
 	EG_ACT_GIVE_UP = 3,  /* out of cycles or past the deadline */
 };

@@ -10,7 +10,7 @@
  *
  * Calling sequence:
  *     auth_token_load(path, tok, &created, &diag);   at start, per token
- *     auth_equal(given, tok)                          per request
+ *     auth_equal(given, given_len, tok)               per request
  *     struct sessions ss; sessions_init(&ss, ttl_ms);
  *     sessions_new(&ss, now, id);   sessions_check(&ss, id, now);
  */
