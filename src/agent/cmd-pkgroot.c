@@ -14,6 +14,7 @@
  * machine, not under --root.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,29 @@ static void check_out(const char *out)
 	die(EG_EXIT_ENV, "refusing to write into '%s': not empty and not a pkgroot", out);
 }
 
+/*
+ * Whether PATH starts the way a macOS executable does (<mach-o/fat.h>,
+ * <mach-o/loader.h>): FAT_MAGIC 0xcafebabe, big-endian, for a universal
+ * binary; MH_MAGIC_64 0xfeedfacf, little-endian on Intel and Apple
+ * Silicon alike, for a single slice. An unreadable PATH counts as one:
+ * copying it says what is wrong.
+ */
+static bool is_macho(const char *path)
+{
+	static const unsigned char fat[4] = { 0xca, 0xfe, 0xba, 0xbe };
+	static const unsigned char thin[4] = { 0xcf, 0xfa, 0xed, 0xfe };
+	unsigned char m[4];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return true;
+	n = read(fd, m, sizeof(m));
+	close(fd);
+	return n == (ssize_t)sizeof(m) &&
+	       (!memcmp(m, fat, sizeof(m)) || !memcmp(m, thin, sizeof(m)));
+}
+
 int pkgroot_layout(const struct deploy_vals *v, const struct eg_cmd_ctx *c,
 		   const char *out)
 {
@@ -89,6 +113,10 @@ int pkgroot_layout(const struct deploy_vals *v, const struct eg_cmd_ctx *c,
 		eg_buf_addf(&m, "0755 root:wheel /%s\n", payload_dirs[i]);
 	}
 	snprintf(dst, sizeof(dst), "%s/usr/local/sbin/enrollguard", payload);
+	if (!is_macho(deploy_binary(v, c->g)))
+		warning("'%s' is not a macOS binary (Mach-O): the package will not run on a Mac"
+			" (scripts/build-macos cross-builds one; pass it with --binary)",
+			deploy_binary(v, c->g));
 	if (deploy_copy(deploy_binary(v, c->g), dst, 0755, &changed))
 		goto out;
 	eg_buf_addf(&m, "0755 root:wheel %s\n", EG_INSTALL_BINARY);
