@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "file.h"
 #include "mac.h"
@@ -79,4 +80,61 @@ enum facts_source facts_config(const struct eg_global *g,
 out:
 	eg_buf_release(&b);
 	return src;
+}
+
+void facts_sysinfo(const struct eg_global *g, uint64_t timeout_ms,
+		   const volatile sig_atomic_t *cancel, struct eg_sysinfo *si)
+{
+	struct eg_child c = EG_CHILD_INIT;
+	struct eg_diag d = EG_DIAG_INIT;
+
+	memset(si, 0, sizeof(*si));
+	if (mac_run(g, EG_PATH_SW_VERS, NULL, timeout_ms, cancel, &c, &d) == EG_OK)
+		eg_sysinfo_parse_sw_vers(c.out.buf, c.out.len, si, &d);
+	eg_child_release(&c);
+	c = (struct eg_child)EG_CHILD_INIT;
+	if (mac_run(g, EG_PATH_SYSTEM_PROFILER, (const char *[]){ "SPHardwareDataType", NULL },
+		    timeout_ms, cancel, &c, &d) == EG_OK)
+		eg_sysinfo_parse_hardware(c.out.buf, c.out.len, si, &d);
+	eg_child_release(&c);
+}
+
+int facts_setup_running(const struct eg_global *g, uint64_t timeout_ms,
+			const volatile sig_atomic_t *cancel)
+{
+	struct eg_child c = EG_CHILD_INIT;
+	struct eg_diag d = EG_DIAG_INIT;
+	int running = -1;
+
+	/*
+	 * UNVERIFIED: the process name "Setup Assistant" (the executable in
+	 * /System/Library/CoreServices/Setup Assistant.app) is not in
+	 * field-guide.md. pgrep exits 0 when a process matches, 1 when none.
+	 */
+	if (mac_run(g, EG_PATH_PGREP, (const char *[]){ "-x", "Setup Assistant", NULL },
+		    timeout_ms, cancel, &c, &d) == EG_OK && !c.timed_out && !c.cancelled)
+		running = c.exit_code == 0 ? 1 : c.exit_code == 1 ? 0 : -1;
+	eg_child_release(&c);
+	return running;
+}
+
+bool facts_setup_done(const struct eg_global *g)
+{
+	char path[PATH_MAX];
+
+	mac_path(g, EG_PATH_SETUP_DONE, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+void facts_push_identity(const struct eg_global *g, int warn_days, struct facts_push *p)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	certsrc_keychain(g, eg_path_default(EG_PATH_APSD_KEYCHAIN), &p->src);
+	for (i = 0; i < p->src.n && !p->cert; i++)
+		if (p->src.certs[i].apple_device_ca)
+			p->cert = &p->src.certs[i];
+	if (p->cert)
+		p->verdict = eg_cert_verdict(p->cert, mac_wall_ms(), warn_days, &p->days);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "json.h"
 #include "file.h"
 #include "mac.h"
 #include "usage.h"
@@ -64,6 +65,34 @@ void sampler_thermal(const struct eg_global *g, uint64_t timeout_ms,
 		    timeout_ms, cancel, &c, &d) == EG_OK && c.exit_code == 0)
 		eg_thermal_parse_pmset(c.out.buf, c.out.len, t);
 	eg_child_release(&c);
+}
+
+void sampler_json(const struct eg_thermal *t, struct eg_buf *out)
+{
+	struct eg_jw w;
+	char num[32];
+
+	eg_jw_begin(&w, out);
+	if (t->has & EG_THERMAL_HAS_CPU_DIE) {
+		snprintf(num, sizeof(num), "%lld.%03lld",
+			 (long long)(t->cpu_die_milli / 1000),
+			 (long long)(t->cpu_die_milli % 1000));
+		eg_jw_raw(&w, "cpu_die_c", num);
+	}
+	if (t->has & EG_THERMAL_HAS_CPU_LEVEL)
+		eg_jw_int(&w, "cpu_thermal_level", t->cpu_level);
+	if (t->has & EG_THERMAL_HAS_IO_LEVEL)
+		eg_jw_int(&w, "io_thermal_level", t->io_level);
+	if (t->has & EG_THERMAL_HAS_FAN)
+		eg_jw_int(&w, "fan_rpm", t->fan_milli / 1000);
+	if (t->has & EG_THERMAL_HAS_PRESSURE)
+		eg_jw_str(&w, "thermal_pressure", eg_pressure_name(t->pressure));
+	if (t->has & EG_THERMAL_HAS_WARNING)
+		eg_jw_int(&w, "thermal_warning_level", t->warning_level);
+	if (t->has & EG_THERMAL_HAS_SPEED_LIMIT)
+		eg_jw_int(&w, "cpu_speed_limit", t->speed_limit);
+	eg_jw_bool(&w, "hot", eg_thermal_is_hot(t));
+	eg_jw_end(&w);
 }
 
 static void load_one(const struct eg_opt *t, size_t n, void *vals,

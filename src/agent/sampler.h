@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "config.h"
 #include "thermal.h"
@@ -31,6 +32,9 @@ struct sampler {
 void sampler_thermal(const struct eg_global *g, uint64_t timeout_ms,
 		     const volatile sig_atomic_t *cancel, struct sampler *s,
 		     struct eg_thermal *t);
+
+/* The sample as the data of a thermal.sample event, appended to out. */
+void sampler_json(const struct eg_thermal *t, struct eg_buf *out);
 
 /*
  * Apply /Library/Preferences/com.enrollguard.plist, then the managed

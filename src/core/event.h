@@ -145,17 +145,23 @@ int eg_event_type_has_key(enum eg_event_type t, const char *key, size_t len);
 	"removed '%s': enrollguard will not run at the next boot"
 #define EG_TEXT_LAUNCHDAEMON_GONE  EG_EV_LAUNCHDAEMON_REMOVED, \
 	"'%s' was already gone"
-/* how log stream ended (eg_child_describe) */
+/*
+ * The log.* texts (agent/logstream.c) take what the command follows the
+ * log for ("for dasd and the UCRT") and what it does without it
+ * ("attempts follow the fallback schedule only").
+ */
+/* how log stream ended (eg_child_describe), the pause before the restart, without */
 #define EG_TEXT_LOG_ENDED          EG_EV_LOG_ENDED, \
-	"log stream %s: attempts follow the fallback schedule only"
-/* log stream's pid */
+	"log stream %s: starting it again in %s; until then %s"
+/* for what, log stream's pid */
 #define EG_TEXT_LOG_STARTED        EG_EV_LOG_STARTED, \
-	"following the unified log for dasd and the UCRT (pid %ld)"
-/* why not (run, then renew) */
+	"following the unified log %s (pid %ld)"
+/* for what, log stream's pid, how many starts so far */
+#define EG_TEXT_LOG_RESTARTED      EG_EV_LOG_STARTED, \
+	"following the unified log %s again (pid %ld, start %u)"
+/* why not, without */
 #define EG_TEXT_LOG_UNAVAILABLE    EG_EV_LOG_UNAVAILABLE, \
-	"cannot follow the unified log (%s): attempts follow the fallback schedule only"
-#define EG_TEXT_LOG_UNAVAILABLE_RENEW EG_EV_LOG_UNAVAILABLE, \
-	"cannot follow the log (%s): the outcome comes from profiles status only"
+	"cannot follow the unified log (%s): %s"
 /* the keychain's path, where it went */
 #define EG_TEXT_PUSH_CERT_MOVED    EG_EV_PUSH_CERT_MOVED, \
 	"moved %s aside to %s (unsupported by Apple: it can break iCloud services); " \
@@ -214,18 +220,19 @@ int eg_event_type_has_key(enum eg_event_type t, const char *key, size_t len);
 #define EG_TEXT_RUN_ENROLLED_LATE  EG_EV_RUN_ENROLLED, \
 	"done after %u attempt%s, but after Setup Assistant: the Mac's user must " \
 	"accept the Device Enrollment notification to enroll it"
-/* attempts, the deadline or "N cycles", what to do */
+/* attempts, "s" or "", the deadline or "N cycles", what to do */
 #define EG_TEXT_RUN_GAVE_UP        EG_EV_RUN_GAVE_UP, \
-	"no enrollment configuration after %u attempts (%s); the LaunchDaemon is " \
+	"no enrollment configuration after %u attempt%s (%s); the LaunchDaemon is " \
 	"kept. What to do: %s"
 /* the result, what to do */
 #define EG_TEXT_RUN_GAVE_UP_NO_ADE EG_EV_RUN_GAVE_UP, \
 	"%s: %s"
+/* signal, attempts, "s" or "" */
 #define EG_TEXT_RUN_INTERRUPTED    EG_EV_RUN_INTERRUPTED, \
-	"stopped by signal %d after %u attempts; a relaunch continues this run"
-/* run id, attempts, strategy, deadline */
+	"stopped by signal %d after %u attempt%s; a relaunch continues this run"
+/* run id, attempts, "s" or "", strategy, deadline */
 #define EG_TEXT_RUN_RESUME         EG_EV_RUN_RESUME, \
-	"continuing run %s after %u attempts (%s strategy, deadline %s)"
+	"continuing run %s after %u attempt%s (%s strategy, deadline %s)"
 /* version, pid, strategy, deadline */
 #define EG_TEXT_RUN_START          EG_EV_RUN_START, \
 	"enrollguard %s, pid %ld, %s strategy, deadline %s"
