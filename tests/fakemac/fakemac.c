@@ -14,7 +14,8 @@
  * Scenario keys (see the files in scenarios/ for examples and meanings):
  * name, arch, model, model_name, serial, os, build, speed,
  * setup_assistant_at, setup_done_at, cpu_die, hot_until, dasd_every, ucrt, ucrt_takes,
- * renew_before_ucrt, renew_after_ucrt, renew_takes, show, org, mdm_url.
+ * renew_before_ucrt, renew_after_ucrt, renew_takes, show, org, mdm_url,
+ * reenroll, log_stream_ends.
  */
 
 
@@ -54,6 +55,7 @@ struct scenario {
 	char org[128];
 	char mdm_url[256];
 	char reenroll[16];       /* after renew: enroll, 403 or silent */
+	double log_ends;         /* `log stream` exits this long after it started; <0 never */
 };
 
 static char root[PATH_MAX];
@@ -151,6 +153,7 @@ static void load_scenario(void)
 	set_str(sc.org, sizeof(sc.org), "Example Org");
 	set_str(sc.mdm_url, sizeof(sc.mdm_url), "https://mdm.example.com/cloudenroll");
 	set_str(sc.reenroll, sizeof(sc.reenroll), "silent");
+	sc.log_ends = -1;
 
 	snprintf(path, sizeof(path), "%s/etc/fakemac/scenario", root);
 	f = fopen(path, "r");
@@ -198,6 +201,7 @@ static void load_scenario(void)
 		else if (!strcmp(k, "show")) set_str(sc.show, sizeof(sc.show), v);
 		else if (!strcmp(k, "org")) set_str(sc.org, sizeof(sc.org), v);
 		else if (!strcmp(k, "mdm_url")) set_str(sc.mdm_url, sizeof(sc.mdm_url), v);
+		else if (!strcmp(k, "log_stream_ends")) sc.log_ends = parse_time(v);
 		else if (!strcmp(k, "reenroll")) set_str(sc.reenroll, sizeof(sc.reenroll), v);
 		else fail("%s: unknown key '%s'", path, k);
 	}
@@ -710,6 +714,11 @@ static int log_stream(int argc, char **argv)
 	printf("Filtering the log data using \"composedMessage CONTAINS \\\"UCRT\\\"\"\n");
 	printf("Timestamp                       Thread     Type        Activity             PID    TTL  \n");
 	fflush(stdout);
+	if (sc.log_ends >= 0) {
+		/* a log stream that ends on its own, with nothing to say */
+		sleep_until(start + sc.log_ends);
+		return finish(0);
+	}
 	/* log stream shows only what happens after it starts */
 	for (t = 0; allow < 0 || t < allow; t += sc.dasd_every, n++) {
 		if (t < start)
