@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (eg_next_line(&p, end, &line))
 		eg_diagnose_line(d, line);
 	eg_diagnose_finish(d);
-	for (i = 0; i < EG_F__COUNT; i++)
+	for (i = 0; i < d->nfindings; i++)
 		if (d->findings[i].seen)
 			eg_finding_explain(d, (enum eg_finding_id)i, s, sizeof(s), n, sizeof(n));
 	eg_diagnose_free(d);

@@ -151,7 +151,7 @@ static void log_item(struct check *c, struct eg_diagnosis *d)
 	char summary[768], next[512];
 	int i, worst = -1;
 
-	for (i = 0; i < EG_F__COUNT; i++)
+	for (i = 0; i < d->nfindings; i++)
 		if (d->findings[i].seen && d->findings[i].severity >= EG_SEV_WARNING &&
 		    (worst < 0 || d->findings[i].severity > d->findings[worst].severity))
 			worst = i;
@@ -162,11 +162,11 @@ static void log_item(struct check *c, struct eg_diagnosis *d)
 		       "nothing about the enrollment");
 		return;
 	}
-	eg_finding_explain(d, (enum eg_finding_id)worst, summary, sizeof(summary),
+	eg_finding_explain(d, worst, summary, sizeof(summary),
 			   next, sizeof(next));
 	pf_add(&c->pf, "log", "log", d->findings[worst].severity == EG_SEV_FAILURE ? PF_FAIL :
-	       PF_WARN, eg_finding_name((enum eg_finding_id)worst), "last hour: %s: %s",
-	       eg_finding_name((enum eg_finding_id)worst), summary);
+	       PF_WARN, eg_diagnose_finding_name(d, worst), "last hour: %s: %s",
+	       eg_diagnose_finding_name(d, worst), summary);
 }
 
 /* The last hour of the unified log, through explain's diagnosis. */

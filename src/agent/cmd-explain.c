@@ -20,7 +20,9 @@
 #include "alloc.h"
 #include "buf.h"
 #include "cmd.h"
+#include "catalog.h"
 #include "diagnose.h"
+#include "file.h"
 #include "json.h"
 #include "logread.h"
 #include "mac.h"
@@ -35,6 +37,7 @@ struct explain_opts {
 	char *since;
 	char *until;
 	char *serial;
+	char *signatures;
 };
 
 static const struct eg_opt explain_table[] = {
@@ -48,11 +51,13 @@ static const struct eg_opt explain_table[] = {
 	{ "serial", "-", EG_OPT_STRING, 0, 0, NULL, NULL, "S",
 	  "in enrollguard event logs, only the events of the Mac with serial S",
 	  offsetof(struct explain_opts, serial) },
+	{ "signatures", "-", EG_OPT_STRING, 0, 0, NULL, NULL, "FILE",
+	  "also the finding and signature rows of FILE (the catalogue's format)",
+	  offsetof(struct explain_opts, signatures) },
 };
 
 #define MAXIN 64
 #define LINE_MAX_BYTES (256 * 1024)
-
 
 struct input {
 	const char *name;
@@ -227,9 +232,39 @@ static void when(int64_t ms, char *out, size_t n)
 		snprintf(out, n, "(no time)");
 }
 
+/* "once", "twice", "5 times" */
+static void times(unsigned long n, char *out, size_t len)
+{
+	if (n == 1)
+		snprintf(out, len, "once");
+	else if (n == 2)
+		snprintf(out, len, "twice");
+	else
+		snprintf(out, len, "%lu times", n);
+}
+
+/* "T1 .. T2", "T1" when they are one, "" when neither is known. */
+static void span(int64_t first, int64_t last, char *out, size_t n)
+{
+	char a[40], b[40];
+
+	if (!first && !last) {
+		out[0] = '\0';
+		return;
+	}
+	when(first ? first : last, a, sizeof(a));
+	if (!last || last == first || !first) {
+		snprintf(out, n, "%s", a);
+		return;
+	}
+	when(last, b, sizeof(b));
+	/* the same day: the second time without its date */
+	snprintf(out, n, "%s .. %s", a, strncmp(a, b, 11) ? b : b + 11);
+}
+
 static void print_human(const struct eg_diagnosis *d, const struct input *in, int nin)
 {
-	char a[40], b[40], summary[768], next[512];
+	char sp[100], t[32], summary[1536], next[768];
 	int i;
 
 	printf("inputs:\n");
@@ -245,30 +280,27 @@ static void print_human(const struct eg_diagnosis *d, const struct input *in, in
 	for (i = 0; i < d->ntimeline; i++) {
 		const struct eg_timeline_entry *e = &d->timeline[i];
 
-		when(e->first_ms, a, sizeof(a));
+		span(e->first_ms, e->last_ms, sp, sizeof(sp));
+		printf("  %s%s%s", sp[0] ? sp : "(no time)", sp[0] ? "  " : " ", e->text);
 		if (e->count > 1) {
-			when(e->last_ms, b, sizeof(b));
-			printf("  %s .. %s  %s (%lu times)\n", a, b + (e->last_ms ? 11 : 0),
-			       e->text, e->count);
-		} else {
-			printf("  %s  %s\n", a, e->text);
+			times(e->count, t, sizeof(t));
+			printf(" (%s)", t);
 		}
+		printf("\n");
 	}
 	if (d->dropped_timeline)
 		printf("  (%lu more entries not shown)\n", d->dropped_timeline);
 	printf("\nfindings:\n");
-	for (i = 0; i < EG_F__COUNT; i++) {
+	for (i = 0; i < d->nfindings; i++) {
 		const struct eg_finding *f = &d->findings[i];
 
 		if (!f->seen)
 			continue;
-		eg_finding_explain(d, (enum eg_finding_id)i, summary, sizeof(summary),
-				   next, sizeof(next));
-		when(f->first_ms, a, sizeof(a));
-		when(f->last_ms, b, sizeof(b));
-		printf("  %-7s %s (%lu, %s .. %s)\n    %s\n    next: %s\n",
-		       eg_severity_name(f->severity), eg_finding_name((enum eg_finding_id)i),
-		       f->count, a, b, summary, next);
+		eg_finding_explain(d, i, summary, sizeof(summary), next, sizeof(next));
+		span(f->first_ms, f->last_ms, sp, sizeof(sp));
+		printf("  %-7s %s (%lu%s%s)\n    %s\n    next: %s\n",
+		       eg_severity_name(f->severity), eg_diagnose_finding_name(d, i),
+		       f->count, sp[0] ? ", " : "", sp, summary, next);
 	}
 }
 
@@ -276,7 +308,7 @@ static void print_json(const struct eg_diagnosis *d, const struct input *in, int
 {
 	struct eg_buf out = EG_BUF_INIT(64 * 1024 * 1024);
 	struct eg_jw w;
-	char a[40], b[40], summary[768], next[512];
+	char a[40], b[40], summary[1536], next[768];
 	int i;
 
 	eg_jw_begin(&w, &out);
@@ -308,17 +340,16 @@ static void print_json(const struct eg_diagnosis *d, const struct input *in, int
 	}
 	eg_jw_end(&w);
 	eg_jw_array(&w, "findings");
-	for (i = 0; i < EG_F__COUNT; i++) {
+	for (i = 0; i < d->nfindings; i++) {
 		const struct eg_finding *f = &d->findings[i];
 
 		if (!f->seen)
 			continue;
-		eg_finding_explain(d, (enum eg_finding_id)i, summary, sizeof(summary),
-				   next, sizeof(next));
+		eg_finding_explain(d, i, summary, sizeof(summary), next, sizeof(next));
 		eg_format_iso(f->first_ms, a, sizeof(a));
 		eg_format_iso(f->last_ms, b, sizeof(b));
 		eg_jw_elem(&w);
-		eg_jw_str(&w, "id", eg_finding_name((enum eg_finding_id)i));
+		eg_jw_str(&w, "id", eg_diagnose_finding_name(d, i));
 		eg_jw_str(&w, "severity", eg_severity_name(f->severity));
 		if (f->first_ms)
 			eg_jw_str(&w, "first", a);
@@ -339,12 +370,38 @@ static void print_json(const struct eg_diagnosis *d, const struct input *in, int
 	eg_buf_release(&out);
 }
 
+/*
+ * The built-in catalogue and, with --signatures, a site's rows after it.
+ * A bad row is a usage error: its message names the file, line and field.
+ */
+static struct eg_catalog *load_catalog(const char *path)
+{
+	struct eg_buf text = EG_BUF_INIT(16 * 1024 * 1024);
+	struct eg_diag dg = EG_DIAG_INIT;
+	struct eg_catalog *c = eg_catalog_new();
+
+	if (eg_catalog_load(c, "built-in", eg_catalog_builtin_text,
+			    strlen(eg_catalog_builtin_text), &dg) != EG_OK)
+		BUG("the built-in catalogue: %s", dg.msg);
+	if (path) {
+		if (eg_file_read(path, &text, &dg) != EG_OK)
+			die(EG_EXIT_USAGE, "option '--signatures': %s", dg.msg);
+		if (eg_catalog_load(c, path, text.buf, text.len, &dg) != EG_OK)
+			die(EG_EXIT_USAGE, "%s", dg.msg);
+		eg_buf_release(&text);
+	}
+	if (eg_catalog_finish(c, &dg) != EG_OK)
+		die(EG_EXIT_USAGE, "%s", dg.msg);
+	return c;
+}
+
 static int cmd_explain_exec(void *state, const struct eg_cmd_ctx *c)
 {
 	static struct input in[MAXIN];
 	static char *standard_input[] = { "-" };
 	const struct explain_opts *o = state;
 	struct eg_diagnosis *d = NULL;
+	struct eg_catalog *cat = NULL;
 	struct eg_logwindow w = { 0, 0, NULL };
 	char **files = c->nargs ? c->args : standard_input;
 	int nfiles = c->nargs ? c->nargs : 1, i, rc = EG_EXIT_OK;
@@ -354,7 +411,8 @@ static int cmd_explain_exec(void *state, const struct eg_cmd_ctx *c)
 	if (o->until && parse_time(o->until, &w.until))
 		die(EG_EXIT_USAGE, "option '--until': '%s' is not yyyy-mm-dd hh:mm:ss[+zzzz]", o->until);
 	w.serial = o->serial;
-	d = eg_diagnose_new();
+	cat = load_catalog(o->signatures);
+	d = eg_diagnose_new_with(cat);
 	for (i = 0; i < nfiles; i++) {
 		memset(&in[i], 0, sizeof(in[i]));
 		in[i].name = files[i];
@@ -370,16 +428,17 @@ static int cmd_explain_exec(void *state, const struct eg_cmd_ctx *c)
 		print_json(d, in, nfiles);
 	else
 		print_human(d, in, nfiles);
-	for (i = 0; rc == EG_EXIT_OK && i < EG_F__COUNT; i++)
+	for (i = 0; rc == EG_EXIT_OK && i < d->nfindings; i++)
 		if (d->findings[i].seen && d->findings[i].severity == EG_SEV_FAILURE)
 			rc = 1;
 	eg_diagnose_free(d);
+	eg_catalog_free(cat);
 	return rc;
 }
 
 const struct eg_cmd eg_cmd_explain = {
 	.name = "explain",
-	.usage = "explain [--json] [--since TIME] [--until TIME] [--serial S] [FILE ... | -]",
+	.usage = "explain [--json] [--since TIME] [--until TIME] [--serial S] [--signatures FILE] [FILE ... | -]",
 	.summary = "read logs and name the cause of an enrollment failure",
 	.about = "Read log show exports (any text style, json, ndjson) or Console copies and\n"
 		 "print a timeline of the enrollment and its causes as findings.",

@@ -12,6 +12,9 @@
 /* A pretty json record (5.5) being read, field line by field line. */
 struct eg_logread_json {
 	char ts[64], msg[8192], proc[256];
+	char srv[4096];              /* a server's pretty object, its lines joined */
+	size_t nsrv;
+	bool logshow;                /* the object has log show's keys */
 	bool have_msg;
 	bool wanted;                 /* the message holds an anchor */
 	int depth;                   /* open { and [ so far */
@@ -25,7 +28,7 @@ void eg_logread_init(struct eg_logread *r, struct eg_diagnosis *d,
 	r->d = d;
 	r->w = *w;
 	r->j = eg_xcalloc(1, sizeof(*r->j));
-	d->last_ts = 0;          /* a new input: no record yet */
+	eg_diagnose_begin_input(d);     /* a new input: no record yet */
 }
 
 void eg_logread_release(struct eg_logread *r)
@@ -222,9 +225,18 @@ static void emit(struct eg_logread *r, enum eg_logread_kind kind)
 		if (j->wanted && !outside(r, ts = json_time(j->ts)))
 			eg_diagnose_record(r->d, ts, eg_str_from(base ? base + 1 : j->proc),
 					   eg_str_from(j->msg));
+	} else if (j->nsrv && !j->logshow) {
+		/* an MDM server's object printed over several lines (Fleet) */
+		struct eg_logrec rec = { 0, EG_STR_NULL, EG_STR_NULL, { j->srv, j->nsrv }, EG_SRC_SERVER };
+
+		r->records[EG_LR_SERVER]++;
+		rec.ts_ms = json_time(j->ts);
+		if (!outside(r, rec.ts_ms) && eg_diagnose_wants(r->d, rec.message))
+			eg_diagnose_rec(r->d, &rec);
 	}
 	j->ts[0] = j->msg[0] = j->proc[0] = '\0';
-	j->have_msg = j->wanted = false;
+	j->nsrv = 0;
+	j->have_msg = j->wanted = j->logshow = false;
 }
 
 /*
@@ -240,7 +252,21 @@ static void ndjson_line(struct eg_logread *r, struct eg_str t)
 		return;
 	}
 	j->have_msg = json_field(t, "eventMessage", j->msg, sizeof(j->msg));
-	j->wanted = j->have_msg && eg_diagnose_wants(r->d, eg_str_from(j->msg));
+	if (!j->have_msg) {
+		/* not log show's: an MDM server's JSON line (Fleet, SCEP) */
+		struct eg_logrec rec = { 0, EG_STR_NULL, EG_STR_NULL, t, EG_SRC_SERVER };
+
+		r->records[EG_LR_SERVER]++;
+		if (json_field(t, "ts", j->ts, sizeof(j->ts)))
+			rec.ts_ms = json_time(j->ts);
+		if (json_field(t, "component", j->proc, sizeof(j->proc)))
+			rec.process = eg_str_from(j->proc);
+		if (!outside(r, rec.ts_ms))
+			eg_diagnose_rec(r->d, &rec);
+		j->ts[0] = j->proc[0] = '\0';
+		return;
+	}
+	j->wanted = eg_diagnose_wants(r->d, eg_str_from(j->msg));
 	if (!json_field(t, "timestamp", j->ts, sizeof(j->ts)))
 		j->ts[0] = '\0';
 	if (!json_field(t, "processImagePath", j->proc, sizeof(j->proc)))
@@ -273,6 +299,26 @@ static void pretty_key(struct eg_logread_json *j, struct eg_diagnosis *d, struct
 	const char *end = t.p + t.len;
 	char last = t.p[t.len - 1] == ',' ? t.p[t.len - 2] : t.p[t.len - 1];
 
+	if (!j->logshow && (KEY_IS(t, "\"traceID\"") || KEY_IS(t, "\"eventMessage\"") ||
+			    KEY_IS(t, "\"timestamp\"") || KEY_IS(t, "\"machTimestamp\"") ||
+			    KEY_IS(t, "\"messageType\"") || KEY_IS(t, "\"formatString\"") ||
+			    KEY_IS(t, "\"processImagePath\"") || KEY_IS(t, "\"eventType\""))) {
+		j->logshow = true;
+		j->nsrv = 0;
+	}
+	if (!j->logshow && !j->have_msg) {
+		/* a server's object: keep its lines for the record */
+		if (!j->nsrv)
+			j->msg_depth = j->depth;
+		if (j->nsrv + t.len + 2 < sizeof(j->srv)) {
+			if (j->nsrv)
+				j->srv[j->nsrv++] = ' ';
+			memcpy(j->srv + j->nsrv, t.p, t.len);
+			j->nsrv += t.len;
+		}
+		if (KEY_IS(t, "\"ts\"") && !json_string_at(t.p + 4, end, j->ts, sizeof(j->ts)))
+			j->ts[0] = '\0';
+	}
 	if (t.p[1] == 'e' && KEY_IS(t, "\"eventMessage\"")) {
 		/*
 		 * The anchors hold nothing JSON escapes: a raw value without
@@ -310,7 +356,7 @@ static void pretty_line(struct eg_logread *r, struct eg_str t)
 			j->depth++;
 		} else if (t.p[i] == '}' || t.p[i] == ']') {
 			j->depth--;
-			if (j->have_msg && j->depth < j->msg_depth)
+			if ((j->have_msg || (j->nsrv && !j->logshow)) && j->depth < j->msg_depth)
 				emit(r, EG_LR_JSON);
 		}
 	}
@@ -355,10 +401,23 @@ static bool json_line(struct eg_logread *r, struct eg_str line)
 	return true;
 }
 
+/* A record of an MDM server, an MDM agent or a BSD syslog device log. */
+static void other_rec(struct eg_logread *r, enum eg_logread_kind kind, enum eg_logsrc src,
+		      const struct eg_mdmlog_rec *m)
+{
+	struct eg_logrec rec = { m->ts_ms, m->logger, EG_STR_NULL, m->message, src };
+
+	r->records[kind]++;
+	r->in_jamf = false;
+	r->skipping = outside(r, m->ts_ms);
+	if (!r->skipping)
+		eg_diagnose_rec(r->d, &rec);
+}
+
 void eg_logread_line(struct eg_logread *r, struct eg_str line)
 {
 	struct eg_ulog_rec rec;
-	struct eg_mdmlog_rec m;
+	struct eg_mdmlog_rec m, f;
 
 	r->lines++;
 	if (r->json && json_line(r, line))
@@ -374,17 +433,31 @@ void eg_logread_line(struct eg_logread *r, struct eg_str line)
 	if (!r->w.since && !r->w.until && r->lines > 64 && !eg_diagnose_wants(r->d, line))
 		return;
 	if (eg_mdmlog_parse_line(line, &m)) {
+		struct eg_logrec lr = { m.ts_ms, m.logger, EG_STR_NULL, m.message, EG_SRC_SERVER };
+
 		r->records[EG_LR_JAMF]++;
 		r->in_jamf = true;
 		r->skipping = outside(r, m.ts_ms);
 		if (!r->skipping)
-			eg_diagnose_record(r->d, m.ts_ms, m.logger, m.message);
+			eg_diagnose_rec(r->d, &lr);
 		return;
 	}
 	if (eg_ulog_parse_line(line, &rec)) {
 		r->records[rec.style]++;
 		r->in_jamf = false;
 		r->skipping = outside(r, rec.ts_ms);
+	} else if (eg_mdmlog_parse_syslog(line, &m)) {
+		if (eg_str_eq(m.logger, "jamf"))
+			other_rec(r, EG_LR_CLIENT, EG_SRC_CLIENT, &m);
+		else if (eg_mdmlog_parse_logfmt(m.message, &f))
+			other_rec(r, EG_LR_SERVER, EG_SRC_SERVER, &(struct eg_mdmlog_rec){
+				  f.ts_ms, EG_STR_NULL, EG_STR_NULL, m.logger, f.message });
+		else
+			other_rec(r, EG_LR_BSD, EG_SRC_MAC, &m);
+		return;
+	} else if (eg_mdmlog_parse_logfmt(line, &m)) {
+		other_rec(r, EG_LR_SERVER, EG_SRC_SERVER, &m);
+		return;
 	} else if (!r->json && json_line(r, line)) {
 		r->json = true;
 		return;
@@ -408,7 +481,8 @@ const char *eg_logread_style(const struct eg_logread *r)
 		[EG_LR_COMPACT] = "compact", [EG_LR_SYSLOG] = "syslog",
 		[EG_LR_JSON] = "json", [EG_LR_NDJSON] = "ndjson",
 		[EG_LR_AGENT] = "enrollguard events", [EG_LR_JAMF] = "Jamf Pro server log",
-		[EG_LR_AGENT_LOG] = "enrollguard log",
+		[EG_LR_AGENT_LOG] = "enrollguard log", [EG_LR_SERVER] = "MDM server log",
+		[EG_LR_CLIENT] = "MDM agent log", [EG_LR_BSD] = "syslog (device)",
 	};
 	unsigned long best = 0;
 	int i, k = -1;

@@ -3,9 +3,11 @@
  *
  * The style is detected per input from its lines: log show's text styles
  * (eg_ulog_parse_line), log show json (pretty objects in an array) and
- * ndjson (an object per line), enrollguard's own JSON-lines events, and
- * MDM server logs (eg_mdmlog_parse_line). Lines that cannot matter are
- * skipped unparsed (eg_diagnose_wants); the findings are the same.
+ * ndjson (an object per line), enrollguard's own JSON-lines events and
+ * human log, MDM server logs (Jamf Pro's, logfmt and JSON lines of Go
+ * servers: mdmlog.h) and the jamf binary's jamf.log. Lines that cannot
+ * matter are skipped unparsed (eg_diagnose_wants); the findings are the
+ * same.
  *
  *     struct eg_logread r;
  *     eg_logread_init(&r, d, &window);
@@ -38,6 +40,9 @@ enum eg_logread_kind {
 	EG_LR_AGENT,                 /* enrollguard's events */
 	EG_LR_JAMF,                  /* JAMFSoftwareServer.log */
 	EG_LR_AGENT_LOG,             /* enrollguard's human log */
+	EG_LR_SERVER,                /* an MDM server's logfmt or JSON lines */
+	EG_LR_CLIENT,                /* an MDM agent's log on the Mac (jamf.log) */
+	EG_LR_BSD,                   /* a BSD syslog device log (iOS, old macOS) */
 	EG_LR__COUNT
 };
 

@@ -64,3 +64,135 @@ bool eg_mdmlog_parse_line(struct eg_str line, struct eg_mdmlog_rec *rec)
 	eg_scan_rest(&s, &rec->message);
 	return true;
 }
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_name(char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+}
+
+bool eg_mdmlog_parse_syslog(struct eg_str line, struct eg_mdmlog_rec *rec)
+{
+	size_t i, lim = line.len < 240 ? line.len : 240, clock = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	/* "Wed Feb 01 " or "Jul 19 ": a name of three letters first */
+	if (line.len < 16 || !is_alpha(line.p[0]) || !is_alpha(line.p[1]) ||
+	    !is_alpha(line.p[2]) || line.p[3] != ' ')
+		return false;
+	for (i = 4; i + 8 <= 25 && i + 8 <= line.len; i++)
+		if (is_digit(line.p[i]) && is_digit(line.p[i + 1]) && line.p[i + 2] == ':' &&
+		    is_digit(line.p[i + 3]) && is_digit(line.p[i + 4]) && line.p[i + 5] == ':' &&
+		    is_digit(line.p[i + 6]) && is_digit(line.p[i + 7])) {
+			clock = i + 8;
+			break;
+		}
+	if (!clock)
+		return false;
+	/* then "HOST NAME[PID]: " (the host may hold blanks: "MacBook Air") */
+	for (i = clock; i < lim; i++) {
+		size_t a, k;
+
+		if (line.p[i] != '[' || i == clock || !is_name(line.p[i - 1]))
+			continue;
+		for (k = i + 1; k < line.len && is_digit(line.p[k]); k++)
+			;
+		if (k == i + 1 || k >= line.len || line.p[k] != ']')
+			continue;
+		for (a = i; a > clock && is_name(line.p[a - 1]); a--)
+			;
+		if (a == clock || line.p[a - 1] != ' ')
+			continue;
+		rec->logger = (struct eg_str){ line.p + a, i - a };
+		k++;
+		/* " <Warning>" on iOS and old macOS */
+		if (k < line.len && line.p[k] == ' ' && k + 1 < line.len && line.p[k + 1] == '<') {
+			while (k < line.len && line.p[k] != '>')
+				k++;
+			k++;
+		}
+		if (k >= line.len || line.p[k] != ':')
+			continue;
+		for (k++; k < line.len && line.p[k] == ' '; k++)
+			;
+		rec->message = (struct eg_str){ line.p + k, line.len - k };
+		rec->ts_ms = 0;          /* no year: the time is not known */
+		return true;
+	}
+	return false;
+}
+
+/* "key=" at a token's start: the keys Go kit, logrus and slog print. */
+static bool logfmt_key(struct eg_str t, const char *key)
+{
+	const char *q = t.p, *end = t.p + t.len;
+	size_t n = strlen(key);
+
+	while ((q = eg_str_find((struct eg_str){ q, (size_t)(end - q) }, key)) != NULL) {
+		if (q == t.p || q[-1] == ' ')
+			return true;
+		q += n;
+	}
+	return false;
+}
+
+bool eg_mdmlog_parse_logfmt(struct eg_str line, struct eg_mdmlog_rec *rec)
+{
+	static const char *const keys[] = { "level=", "transport=", "component=", "err=",
+					    "msg=", "caller=", "handler=", NULL };
+	struct eg_str t = line;
+	struct eg_scan s;
+	const char *q;
+	int i, hits = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	/* Go's log prefix: "2024/01/22 00:55:29 " */
+	if (t.len > 20 && is_digit(t.p[0]) && t.p[4] == '/' && t.p[7] == '/' && t.p[10] == ' ' &&
+	    t.p[13] == ':' && t.p[19] == ' ') {
+		char ts[20];
+		bool off;
+
+		memcpy(ts, t.p, 19);
+		ts[4] = ts[7] = '-';
+		eg_scan_init(&s, ts, 19);
+		if (eg_scan_log_time(&s, &rec->ts_ms, &off))
+			rec->ts_ms = 0;
+		t.p += 20;
+		t.len -= 20;
+	}
+	for (i = 0; keys[i]; i++)
+		hits += logfmt_key(t, keys[i]);
+	if (!hits || !(t.len && is_alpha(t.p[0])))
+		return false;
+	/* ts=2023-05-01T14:52:17.105457551Z */
+	if ((q = eg_str_find(t, "ts=")) && (q == t.p || q[-1] == ' ') &&
+	    (size_t)(t.p + t.len - q) > 22 && q[13] == 'T') {
+		char ts[40];
+		size_t n = 0;
+		bool off;
+
+		for (q += 3; n < sizeof(ts) - 1 && q < t.p + t.len && *q != ' ' && *q != 'Z'; q++)
+			ts[n++] = *q == 'T' ? ' ' : *q;
+		ts[n] = '\0';
+		eg_scan_init(&s, ts, n);
+		(void)eg_scan_log_time(&s, &rec->ts_ms, &off);
+	}
+	if ((q = eg_str_find(t, "component=")) && (q == t.p || q[-1] == ' ')) {
+		const char *e = q + 10;
+
+		while (e < t.p + t.len && *e != ' ')
+			e++;
+		rec->logger = (struct eg_str){ q + 10, (size_t)(e - q - 10) };
+	}
+	rec->message = t;
+	return true;
+}

@@ -36,4 +36,27 @@ struct eg_mdmlog_rec {
 /* Recognise a Jamf Pro record line. Slices point into line. */
 bool eg_mdmlog_parse_line(struct eg_str line, struct eg_mdmlog_rec *rec /* OUT */);
 
+/*
+ * A BSD syslog line: the jamf binary's /var/log/jamf.log, MicroMDM under
+ * syslog, iOS and old macOS device logs. The logger is the process name,
+ * the time is unknown (no year).
+ * Example lines (VERIFIED: a blog post quoting jamf.log; micromdm #670;
+ * openradar 27426357):
+ *   Wed Feb 01 09:12:03 MacBook Air jamf[335]: Device Signature Error - ...
+ *   May 23 01:11:54 ip-172-31-38-116 micromdm[325]: component=scep op=GetCACaps ...
+ *   Jul 19 09:36:09 iPhone apsd[109] <Warning>: CFNetwork SSLHandshake failed (-9807)
+ */
+bool eg_mdmlog_parse_syslog(struct eg_str line, struct eg_mdmlog_rec *rec /* OUT */);
+
+/*
+ * A logfmt line of a Go MDM server (MicroMDM, NanoMDM, NanoDEP, SCEP,
+ * Fleet), with or without Go's "yyyy/mm/dd hh:mm:ss " prefix; the time
+ * from that prefix or a ts= key (UTC), the logger from component=.
+ * Example lines (VERIFIED: micromdm #842, nanodep #42, fleet #11455):
+ *   transport=http method=PUT status=500 proto=HTTP/1.0 host=10.22.33.30 user_agent=MDM/1.0 path=/mdm/checkin
+ *   2024/01/22 00:55:29 level=info component=syncer name=dep msg=error syncing ...
+ *   level=info ts=2023-05-01T14:52:17.105457551Z component=http-mdm-apple-mdm ...
+ */
+bool eg_mdmlog_parse_logfmt(struct eg_str line, struct eg_mdmlog_rec *rec /* OUT */);
+
 #endif

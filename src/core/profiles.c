@@ -33,6 +33,8 @@ static const struct {
 	{ 34006, "The cloud configuration server is unavailable." },
 	{ 34007, "The Device Enrollment service could not verify the identity of this device. Please contact your system administrator." },
 	{ 34008, "The cloud configuration server could not be verified." },
+	/* Duo Labs 2018 (HackTricks): CLOUD_CONFIG_SERVER_TRUST_ERROR */
+	{ 34011, "The Device Enrollment server trust could not be verified. Please contact your system administrator." },
 };
 
 const char *eg_cloudcfg_describe(long code)

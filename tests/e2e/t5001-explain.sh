@@ -12,7 +12,7 @@ check "folds the blocks with their span" has "$TMP/o" "2020-08-06 16:58:42 +0000
 check "then Can Proceed with the final score" has "$TMP/o" "dasd let the UCRT task run (final score 0.827808)"
 check "then the UCRT" has "$TMP/o" "mobileactivationd performed the UCRT OOB"
 check "the block is a warning once it cleared" has "$TMP/o" "warning ucrt.blocked.thermal (31,"
-check "CRLF and a non-UTF-8 byte do not hide a line" has "$TMP/o" "teslad retried its request (2 times)"
+check "CRLF and a non-UTF-8 byte do not hide a line" has "$TMP/o" "teslad retried its request (twice)"
 
 "$ENROLLGUARD" explain --json "$F/seed000-console.log" > "$TMP/j" 2>&1; rc=$?
 check "seed 000, Console copy: exit 1 (34006 failures)" exits_with 1
@@ -71,9 +71,9 @@ check "--since applies to Jamf times" has "$TMP/o" "failure dep.api_error (1,"
 
 "$ENROLLGUARD" explain < "$F/seed002-mdm.ndjson" > "$TMP/o" 2>&1; rc=$?
 check "seed 002 on stdin (ndjson): exit 1" exits_with 1
-check "the 403, explained" has "$TMP/o" "the MDM answered HTTP 403: often the Mac's push certificate has expired"
+check "the 403, explained with its likely causes in order" has "$TMP/o" "the MDM answered HTTP 403: it refused the Mac. The likely causes, most likely first: it rejected the Mac's device identity"
 check "the rejected device certificate" has "$TMP/o" "failure mdm.device_cert_rejected"
-check "the dates were checked" has "$TMP/o" "the device identity's validity dates were checked"
+check "the dates were checked (the log speaks of validity)" has "$TMP/o" "the MDM checked the device identity's validity dates"
 
 "$ENROLLGUARD" explain --since "2020-08-06 17:00:00" "$F/seed000-default.log" > "$TMP/o" 2>&1; rc=$?
 check "--since drops the early blocks" has "$TMP/o" "17:00:02 +0000 .. 17:03:02 +0000  dasd blocked the UCRT: ThermalPolicy Absolutely Must Not Proceed (thermalLevel >= 2) (19 times)"
