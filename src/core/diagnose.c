@@ -154,7 +154,9 @@ static void note(struct eg_diagnosis *d, int64_t ts, const char *key, const char
 
 	if (d->ntimeline && !strcmp(d->timeline[d->ntimeline - 1].key, key)) {
 		e = &d->timeline[d->ntimeline - 1];
-		e->count++;
+		if (e->last_record != d->records + 1)
+			e->count++;
+		e->last_record = d->records + 1;
 		if (ts)
 			e->last_ms = ts;
 		if (!e->first_ms)
@@ -168,6 +170,7 @@ static void note(struct eg_diagnosis *d, int64_t ts, const char *key, const char
 	e = &d->timeline[d->ntimeline++];
 	e->first_ms = e->last_ms = ts;
 	e->count = 1;
+	e->last_record = d->records + 1;
 	snprintf(e->key, sizeof(e->key), "%s", key);
 	snprintf(e->text, sizeof(e->text), "%s", text);
 }

@@ -81,6 +81,7 @@ struct eg_finding {
 struct eg_timeline_entry {
 	int64_t first_ms, last_ms;
 	unsigned long count;
+	unsigned long last_record;    /* + 1: a message of several lines counts once */
 	char key[96];                 /* what folds: same key, consecutive */
 	char text[256];
 };

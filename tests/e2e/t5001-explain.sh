@@ -46,7 +46,9 @@ assert f["ucrt.acquired"]["last"]=="2020-08-06T17:03:11.122Z"
 assert "teslad retried its request" in t, t
 assert any("final score 0.827808" in x for x in t), t' "$TMP/j"
 "$ENROLLGUARD" explain "$F/seed000-console.log" > "$TMP/o" 2>&1; rc=$?
-check "a multi-line error counts once" has "$TMP/o" "warning ucrt.unavailable (1,"
+check "a multi-line error counts once" has "$TMP/o" "warning ucrt.unavailable (1)"
+check "in the timeline too, and no (no time) .. (no time)" lacks "$TMP/o" "unavailable (3 times)"
+check "never a span of two unknown times" lacks "$TMP/o" "(no time) .. (no time)"
 head -c 4000 "$F/seed000-pretty.json" > "$TMP/cut.json"
 "$ENROLLGUARD" explain "$TMP/cut.json" > "$TMP/o" 2>&1; rc=$?
 check "a json export cut mid-record: the whole records are read" has "$TMP/o" "dasd blocked the UCRT"
