@@ -439,8 +439,13 @@ static bool benign_after(struct eg_str m, size_t at, size_t n)
 	struct eg_str rest = { m.p + at + n, m.len - at - n };
 	int i;
 
+	static const char *const after_eq[] = { "null", "nil", "<nil>", "0 ", "\"\"", "none", NULL };
+
 	for (i = 0; ok[i]; i++)
 		if (eg_str_starts(rest, ok[i]))
+			return true;
+	for (i = 0; m.p[at + n - 1] == '=' && after_eq[i]; i++)
+		if (eg_str_starts(rest, after_eq[i]))
 			return true;
 	return at >= 3 && !memcmp(m.p + at - 3, "no ", 3);
 }
