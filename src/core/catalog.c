@@ -1,6 +1,7 @@
 #include "catalog.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,8 +296,78 @@ static enum eg_err sig_literal(struct loader *l, struct eg_cat_sig *s, const cha
 	return list_add(l, k, arr, n, EG_CAT_MAX_LIT, u);
 }
 
+/* The fields that are one string, checked as text when they are shown. */
+static const char **sig_string(struct eg_cat_sig *s, const char *k, bool *text)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		bool text;
+	} f[] = {
+		{ "subsystem", offsetof(struct eg_cat_sig, subsystem), false },
+		{ "finding", offsetof(struct eg_cat_sig, finding_name), false },
+		{ "example", offsetof(struct eg_cat_sig, example), false },
+		{ "source", offsetof(struct eg_cat_sig, source), false },
+		{ "detail", offsetof(struct eg_cat_sig, detail), true },
+		{ "timeline", offsetof(struct eg_cat_sig, timeline), true },
+		{ "next", offsetof(struct eg_cat_sig, next), true },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (!strcmp(k, f[i].name)) {
+			*text = f[i].text;
+			return (const char **)(void *)((char *)s + f[i].off);
+		}
+	return NULL;
+}
+
+static enum eg_err sig_format(struct loader *l, struct eg_cat_sig *s, const char *k, const char *v)
+{
+	s->format = !strcmp(v, "unified") ? EG_SRC_MAC : !strcmp(v, "server") ? EG_SRC_SERVER :
+		    !strcmp(v, "agent") ? EG_SRC_AGENT : !strcmp(v, "client") ? EG_SRC_CLIENT :
+		    !strcmp(v, "any") ? -1 : -2;
+	if (s->format == -2)
+		return bad(l, k, "'%.40s' is not unified, server, client, agent or any", v);
+	return EG_OK;
+}
+
+static enum eg_err sig_dasd(struct loader *l, struct eg_cat_sig *s, const char *k, char *v)
+{
+	s->kind = EG_SIG_DASD;
+	if (!strcmp(v, "allowed")) {
+		s->dasd_allowed = true;
+		return EG_OK;
+	}
+	if (strncmp(v, "blocked", 7) || (v[7] && v[7] != ' '))
+		return bad(l, k, "'%.40s' is not 'allowed' or 'blocked [POLICY...]'", v);
+	return v[7] ? words(l, k, v + 8, s->policies, &s->npolicies, EG_CAT_MAX_LIST) : EG_OK;
+}
+
+static enum eg_err sig_marks(struct loader *l, struct eg_cat_sig *s, const char *k, char *v)
+{
+	const char *m[EG_CAT_MAX_LIST];
+	int n = 0, i;
+	enum eg_err rc = words(l, k, v, m, &n, EG_CAT_MAX_LIST);
+
+	for (i = 0; rc == EG_OK && i < n; i++) {
+		if (!strcmp(m[i], "retry"))
+			s->marks |= EG_MARK_RETRY;
+		else if (!strcmp(m[i], "success"))
+			s->marks |= EG_MARK_SUCCESS;
+		else
+			rc = bad(l, k, "'%.40s' is not retry or success", m[i]);
+	}
+	return rc;
+}
+
 static enum eg_err sig_field(struct loader *l, struct eg_cat_sig *s, const char *k, char *v)
 {
+	bool text;
+	const char **str = sig_string(s, k, &text);
+
+	if (str)
+		return text ? text_field(l, k, v, str) : (*str = v, EG_OK);
 	if (!strcmp(k, "literal"))
 		return sig_literal(l, s, k, v, s->lit, &s->nlit);
 	if (!strcmp(k, "also"))
@@ -305,72 +376,23 @@ static enum eg_err sig_field(struct loader *l, struct eg_cat_sig *s, const char 
 		return sig_literal(l, s, k, v, s->unless, &s->nunless);
 	if (!strcmp(k, "process"))
 		return words(l, k, v, s->process, &s->nprocess, EG_CAT_MAX_LIST);
-	if (!strcmp(k, "subsystem")) {
-		s->subsystem = v;
-		return EG_OK;
-	}
-	if (!strcmp(k, "format")) {
-		s->format = !strcmp(v, "unified") ? EG_SRC_MAC : !strcmp(v, "server") ? EG_SRC_SERVER :
-			    !strcmp(v, "agent") ? EG_SRC_AGENT : !strcmp(v, "client") ? EG_SRC_CLIENT :
-			    !strcmp(v, "any") ? -1 : -2;
-		if (s->format == -2)
-			return bad(l, k, "'%.40s' is not unified, server, client, agent or any", v);
-		return EG_OK;
-	}
+	if (!strcmp(k, "format"))
+		return sig_format(l, s, k, v);
 	if (!strcmp(k, "event")) {
 		s->kind = EG_SIG_EVENT;
 		s->event = v;
 		return EG_OK;
 	}
-	if (!strcmp(k, "dasd")) {
-		s->kind = EG_SIG_DASD;
-		if (!strcmp(v, "allowed")) {
-			s->dasd_allowed = true;
-			return EG_OK;
-		}
-		if (strncmp(v, "blocked", 7) || (v[7] && v[7] != ' '))
-			return bad(l, k, "'%.40s' is not 'allowed' or 'blocked [POLICY...]'", v);
-		return v[7] ? words(l, k, v + 8, s->policies, &s->npolicies, EG_CAT_MAX_LIST) : EG_OK;
-	}
-	if (!strcmp(k, "finding")) {
-		s->finding_name = v;
-		return EG_OK;
-	}
+	if (!strcmp(k, "dasd"))
+		return sig_dasd(l, s, k, v);
 	if (!strcmp(k, "severity")) {
 		s->severity = severity_of(v);
 		return s->severity < 0 ? bad(l, k, "'%.40s' is not info, warning or failure", v) : EG_OK;
 	}
 	if (!strcmp(k, "code") || !strcmp(k, "status"))
 		return extract_field(l, s, k, v);
-	if (!strcmp(k, "detail"))
-		return text_field(l, k, v, &s->detail);
-	if (!strcmp(k, "timeline"))
-		return text_field(l, k, v, &s->timeline);
-	if (!strcmp(k, "next"))
-		return text_field(l, k, v, &s->next);
-	if (!strcmp(k, "marks")) {
-		const char *m[EG_CAT_MAX_LIST];
-		int n = 0, i;
-		enum eg_err rc = words(l, k, v, m, &n, EG_CAT_MAX_LIST);
-
-		for (i = 0; rc == EG_OK && i < n; i++) {
-			if (!strcmp(m[i], "retry"))
-				s->marks |= EG_MARK_RETRY;
-			else if (!strcmp(m[i], "success"))
-				s->marks |= EG_MARK_SUCCESS;
-			else
-				rc = bad(l, k, "'%.40s' is not retry or success", m[i]);
-		}
-		return rc;
-	}
-	if (!strcmp(k, "example")) {
-		s->example = v;
-		return EG_OK;
-	}
-	if (!strcmp(k, "source")) {
-		s->source = v;
-		return EG_OK;
-	}
+	if (!strcmp(k, "marks"))
+		return sig_marks(l, s, k, v);
 	return bad(l, k, "%s", "is not a field of a signature row (literal, also, unless, process, "
 		   "subsystem, format, event, dasd, finding, severity, code, status, detail, "
 		   "timeline, next, marks, example, source)");

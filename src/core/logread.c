@@ -293,32 +293,48 @@ static bool structural(struct eg_str t)
  * depth of braces tells a record's end from a nested object's, whatever
  * the indentation and the order of the keys.
  */
+/* Whether the key is one of log show's own (then the object is a record). */
+static bool logshow_key(struct eg_str t)
+{
+	static const char *const keys[] = {
+		"\"traceID\"", "\"eventMessage\"", "\"timestamp\"", "\"machTimestamp\"",
+		"\"messageType\"", "\"formatString\"", "\"processImagePath\"", "\"eventType\"", NULL
+	};
+	int i;
+
+	for (i = 0; keys[i]; i++)
+		if (t.len > strlen(keys[i]) && !memcmp(t.p, keys[i], strlen(keys[i])))
+			return true;
+	return false;
+}
+
+/* A line of a server's pretty object (Fleet): kept, joined, for the record. */
+static void server_key(struct eg_logread_json *j, struct eg_str t)
+{
+	if (!j->nsrv)
+		j->msg_depth = j->depth;
+	if (j->nsrv + t.len + 2 < sizeof(j->srv)) {
+		if (j->nsrv)
+			j->srv[j->nsrv++] = ' ';
+		memcpy(j->srv + j->nsrv, t.p, t.len);
+		j->nsrv += t.len;
+	}
+	if (KEY_IS(t, "\"ts\"") && !json_string_at(t.p + 4, t.p + t.len, j->ts, sizeof(j->ts)))
+		j->ts[0] = '\0';
+}
+
 /* A "key" : value line of a pretty record: the three keys that matter. */
 static void pretty_key(struct eg_logread_json *j, struct eg_diagnosis *d, struct eg_str t)
 {
 	const char *end = t.p + t.len;
 	char last = t.p[t.len - 1] == ',' ? t.p[t.len - 2] : t.p[t.len - 1];
 
-	if (!j->logshow && (KEY_IS(t, "\"traceID\"") || KEY_IS(t, "\"eventMessage\"") ||
-			    KEY_IS(t, "\"timestamp\"") || KEY_IS(t, "\"machTimestamp\"") ||
-			    KEY_IS(t, "\"messageType\"") || KEY_IS(t, "\"formatString\"") ||
-			    KEY_IS(t, "\"processImagePath\"") || KEY_IS(t, "\"eventType\""))) {
+	if (!j->logshow && logshow_key(t)) {
 		j->logshow = true;
 		j->nsrv = 0;
 	}
-	if (!j->logshow && !j->have_msg) {
-		/* a server's object: keep its lines for the record */
-		if (!j->nsrv)
-			j->msg_depth = j->depth;
-		if (j->nsrv + t.len + 2 < sizeof(j->srv)) {
-			if (j->nsrv)
-				j->srv[j->nsrv++] = ' ';
-			memcpy(j->srv + j->nsrv, t.p, t.len);
-			j->nsrv += t.len;
-		}
-		if (KEY_IS(t, "\"ts\"") && !json_string_at(t.p + 4, end, j->ts, sizeof(j->ts)))
-			j->ts[0] = '\0';
-	}
+	if (!j->logshow && !j->have_msg)
+		server_key(j, t);
 	if (t.p[1] == 'e' && KEY_IS(t, "\"eventMessage\"")) {
 		/*
 		 * The anchors hold nothing JSON escapes: a raw value without

@@ -80,50 +80,69 @@ static bool is_name(char c)
 	return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
 }
 
+/* The end of "hh:mm:ss" in a syslog line's first 25 bytes, or 0. */
+static size_t syslog_clock(struct eg_str line)
+{
+	size_t i;
+
+	for (i = 4; i + 8 <= 25 && i + 8 <= line.len; i++)
+		if (is_digit(line.p[i]) && is_digit(line.p[i + 1]) && line.p[i + 2] == ':' &&
+		    is_digit(line.p[i + 3]) && is_digit(line.p[i + 4]) && line.p[i + 5] == ':' &&
+		    is_digit(line.p[i + 6]) && is_digit(line.p[i + 7]))
+			return i + 8;
+	return 0;
+}
+
+/*
+ * At the '[' of "NAME[PID]": the message's start after "]: " or
+ * "] <Level>: ", or 0 when this '[' is no tag.
+ */
+static size_t syslog_tag(struct eg_str line, size_t i, size_t clock, struct eg_str *name)
+{
+	size_t a, k;
+
+	if (i == clock || !is_name(line.p[i - 1]))
+		return 0;
+	for (k = i + 1; k < line.len && is_digit(line.p[k]); k++)
+		;
+	if (k == i + 1 || k >= line.len || line.p[k] != ']')
+		return 0;
+	for (a = i; a > clock && is_name(line.p[a - 1]); a--)
+		;
+	if (a == clock || line.p[a - 1] != ' ')
+		return 0;
+	*name = (struct eg_str){ line.p + a, i - a };
+	k++;
+	/* " <Warning>" on iOS and old macOS */
+	if (k + 1 < line.len && line.p[k] == ' ' && line.p[k + 1] == '<') {
+		while (k < line.len && line.p[k] != '>')
+			k++;
+		k++;
+	}
+	if (k >= line.len || line.p[k] != ':')
+		return 0;
+	for (k++; k < line.len && line.p[k] == ' '; k++)
+		;
+	return k;
+}
+
 bool eg_mdmlog_parse_syslog(struct eg_str line, struct eg_mdmlog_rec *rec)
 {
-	size_t i, lim = line.len < 240 ? line.len : 240, clock = 0;
+	size_t i, lim = line.len < 240 ? line.len : 240, clock;
 
 	memset(rec, 0, sizeof(*rec));
 	/* "Wed Feb 01 " or "Jul 19 ": a name of three letters first */
 	if (line.len < 16 || !is_alpha(line.p[0]) || !is_alpha(line.p[1]) ||
 	    !is_alpha(line.p[2]) || line.p[3] != ' ')
 		return false;
-	for (i = 4; i + 8 <= 25 && i + 8 <= line.len; i++)
-		if (is_digit(line.p[i]) && is_digit(line.p[i + 1]) && line.p[i + 2] == ':' &&
-		    is_digit(line.p[i + 3]) && is_digit(line.p[i + 4]) && line.p[i + 5] == ':' &&
-		    is_digit(line.p[i + 6]) && is_digit(line.p[i + 7])) {
-			clock = i + 8;
-			break;
-		}
-	if (!clock)
+	if (!(clock = syslog_clock(line)))
 		return false;
 	/* then "HOST NAME[PID]: " (the host may hold blanks: "MacBook Air") */
 	for (i = clock; i < lim; i++) {
-		size_t a, k;
+		size_t k;
 
-		if (line.p[i] != '[' || i == clock || !is_name(line.p[i - 1]))
+		if (line.p[i] != '[' || !(k = syslog_tag(line, i, clock, &rec->logger)))
 			continue;
-		for (k = i + 1; k < line.len && is_digit(line.p[k]); k++)
-			;
-		if (k == i + 1 || k >= line.len || line.p[k] != ']')
-			continue;
-		for (a = i; a > clock && is_name(line.p[a - 1]); a--)
-			;
-		if (a == clock || line.p[a - 1] != ' ')
-			continue;
-		rec->logger = (struct eg_str){ line.p + a, i - a };
-		k++;
-		/* " <Warning>" on iOS and old macOS */
-		if (k < line.len && line.p[k] == ' ' && k + 1 < line.len && line.p[k + 1] == '<') {
-			while (k < line.len && line.p[k] != '>')
-				k++;
-			k++;
-		}
-		if (k >= line.len || line.p[k] != ':')
-			continue;
-		for (k++; k < line.len && line.p[k] == ' '; k++)
-			;
 		rec->message = (struct eg_str){ line.p + k, line.len - k };
 		rec->ts_ms = 0;          /* no year: the time is not known */
 		return true;
@@ -145,47 +164,60 @@ static bool logfmt_key(struct eg_str t, const char *key)
 	return false;
 }
 
+/* Go's log prefix "2024/01/22 00:55:29 ": skipped, its time read (UTC). */
+static void go_prefix(struct eg_str *t, int64_t *ms)
+{
+	char ts[20];
+	struct eg_scan s;
+	bool off;
+
+	if (t->len <= 20 || !is_digit(t->p[0]) || t->p[4] != '/' || t->p[7] != '/' ||
+	    t->p[10] != ' ' || t->p[13] != ':' || t->p[19] != ' ')
+		return;
+	memcpy(ts, t->p, 19);
+	ts[4] = ts[7] = '-';
+	eg_scan_init(&s, ts, 19);
+	if (eg_scan_log_time(&s, ms, &off))
+		*ms = 0;
+	t->p += 20;
+	t->len -= 20;
+}
+
+/* ts=2023-05-01T14:52:17.105457551Z as ms (UTC), or 0. */
+static int64_t ts_key(struct eg_str t)
+{
+	const char *q = eg_str_find(t, "ts=");
+	char ts[40];
+	size_t n = 0;
+	struct eg_scan s;
+	int64_t ms = 0;
+	bool off;
+
+	if (!q || (q != t.p && q[-1] != ' ') || (size_t)(t.p + t.len - q) <= 22 || q[13] != 'T')
+		return 0;
+	for (q += 3; n < sizeof(ts) - 1 && q < t.p + t.len && *q != ' ' && *q != 'Z'; q++)
+		ts[n++] = *q == 'T' ? ' ' : *q;
+	ts[n] = '\0';
+	eg_scan_init(&s, ts, n);
+	return eg_scan_log_time(&s, &ms, &off) ? 0 : ms;
+}
+
 bool eg_mdmlog_parse_logfmt(struct eg_str line, struct eg_mdmlog_rec *rec)
 {
 	static const char *const keys[] = { "level=", "transport=", "component=", "err=",
 					    "msg=", "caller=", "handler=", NULL };
 	struct eg_str t = line;
-	struct eg_scan s;
 	const char *q;
 	int i, hits = 0;
 
 	memset(rec, 0, sizeof(*rec));
-	/* Go's log prefix: "2024/01/22 00:55:29 " */
-	if (t.len > 20 && is_digit(t.p[0]) && t.p[4] == '/' && t.p[7] == '/' && t.p[10] == ' ' &&
-	    t.p[13] == ':' && t.p[19] == ' ') {
-		char ts[20];
-		bool off;
-
-		memcpy(ts, t.p, 19);
-		ts[4] = ts[7] = '-';
-		eg_scan_init(&s, ts, 19);
-		if (eg_scan_log_time(&s, &rec->ts_ms, &off))
-			rec->ts_ms = 0;
-		t.p += 20;
-		t.len -= 20;
-	}
+	go_prefix(&t, &rec->ts_ms);
 	for (i = 0; keys[i]; i++)
 		hits += logfmt_key(t, keys[i]);
 	if (!hits || !(t.len && is_alpha(t.p[0])))
 		return false;
-	/* ts=2023-05-01T14:52:17.105457551Z */
-	if ((q = eg_str_find(t, "ts=")) && (q == t.p || q[-1] == ' ') &&
-	    (size_t)(t.p + t.len - q) > 22 && q[13] == 'T') {
-		char ts[40];
-		size_t n = 0;
-		bool off;
-
-		for (q += 3; n < sizeof(ts) - 1 && q < t.p + t.len && *q != ' ' && *q != 'Z'; q++)
-			ts[n++] = *q == 'T' ? ' ' : *q;
-		ts[n] = '\0';
-		eg_scan_init(&s, ts, n);
-		(void)eg_scan_log_time(&s, &rec->ts_ms, &off);
-	}
+	if (!rec->ts_ms)
+		rec->ts_ms = ts_key(t);
 	if ((q = eg_str_find(t, "component=")) && (q == t.p || q[-1] == ' ')) {
 		const char *e = q + 10;
 
