@@ -379,10 +379,12 @@ static struct eg_catalog *load_catalog(const char *path)
 	struct eg_buf text = EG_BUF_INIT(16 * 1024 * 1024);
 	struct eg_diag dg = EG_DIAG_INIT;
 	struct eg_catalog *c = eg_catalog_new();
+	int builtin_sigs;
 
 	if (eg_catalog_load(c, "built-in", eg_catalog_builtin_text,
 			    strlen(eg_catalog_builtin_text), &dg) != EG_OK)
 		BUG("the built-in catalogue: %s", dg.msg);
+	builtin_sigs = c->nsigs;
 	if (path) {
 		if (eg_file_read(path, &text, &dg) != EG_OK)
 			die(EG_EXIT_USAGE, "option '--signatures': %s", dg.msg);
@@ -391,6 +393,9 @@ static struct eg_catalog *load_catalog(const char *path)
 		eg_buf_release(&text);
 	}
 	if (eg_catalog_finish(c, &dg) != EG_OK)
+		die(EG_EXIT_USAGE, "%s", dg.msg);
+	/* a site's example must give its own row's finding, as the built-in ones do */
+	if (eg_logread_check_examples(c, builtin_sigs, &dg) != EG_OK)
 		die(EG_EXIT_USAGE, "%s", dg.msg);
 	return c;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "event.h"
 #include "banned.h"
 
 const char *eg_severity_name(enum eg_severity s)
@@ -651,6 +652,8 @@ static enum eg_err resolve(struct eg_catalog *c, struct eg_diag *diag)
 		if (strcmp(s->finding_name, "-") &&
 		    (s->finding = eg_catalog_finding(c, s->finding_name)) < 0)
 			return bad(&l, "finding", "'%.60s' is no finding row", s->finding_name);
+		if (s->event && eg_event_type_lookup(s->event, strlen(s->event)) == EG_EV_UNKNOWN)
+			return bad(&l, "event", "'%.60s' is no event type (enrollguard(8), EVENTS)", s->event);
 		for (k = 0; k < s->nlit; k++)
 			s->lit_len[k] = strlen(s->lit[k]);
 	}

@@ -197,8 +197,9 @@ enum eg_err eg_catalog_load(struct eg_catalog *c, const char *name,
 			    const char *text, size_t len, struct eg_diag *diag);
 
 /*
- * Resolve the rows' references (finding ids, clearers, variants), check
- * every example against its own row, and build the prefilter. Returns
+ * Resolve the rows' references (finding ids, clearers, variants, event
+ * types) and build the prefilter (eg_logread_check_examples() then reads
+ * each example against its own row). Returns
  * EG_OK or EG_ERR_INVALID (diag names file, line and field). Call once,
  * after the last load.
  */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "event.h"
 #include "mdmlog.h"
 #include "ulog.h"
 #include "banned.h"
@@ -177,8 +178,8 @@ static size_t agent_type_len(struct eg_str line)
 		;
 	if (i == 26 || i + 1 >= line.len || line.p[i] != ':' || line.p[i + 1] != ' ')
 		return 0;
-	/* every type but "wait" is "family.what" */
-	if (!memchr(line.p + 26, '.', i - 26) && (i - 26 != 4 || memcmp(line.p + 26, "wait", 4)))
+	/* a type of the event table (core/event.h), not a process's name */
+	if (eg_event_type_lookup(line.p + 26, i - 26) == EG_EV_UNKNOWN)
 		return 0;
 	return i - 26;
 }
@@ -488,6 +489,62 @@ void eg_logread_end(struct eg_logread *r)
 {
 	if (r->j && r->j->have_msg)
 		emit(r, EG_LR_JSON);
+}
+
+/* The example of row i read into a fresh diagnosis (the caller frees it). */
+static struct eg_diagnosis *read_example(const struct eg_catalog *c, const char *ex)
+{
+	static const struct eg_logwindow all = { 0, 0, NULL };
+	struct eg_diagnosis *d = eg_diagnose_new_with(c);
+	size_t n = strlen(ex), o = 0;
+	char *buf = eg_xmalloc(n + 1);
+	const char *p, *end;
+	struct eg_logread r;
+	struct eg_str line;
+
+	for (p = ex; *p; p++) {
+		if (p[0] == '\\' && p[1] == 'n') {
+			buf[o++] = '\n';
+			p++;
+		} else {
+			buf[o++] = *p;
+		}
+	}
+	eg_logread_init(&r, d, &all);
+	for (p = buf, end = buf + o; eg_next_line(&p, end, &line);)
+		eg_logread_line(&r, line);
+	eg_logread_end(&r);
+	eg_logread_release(&r);
+	eg_diagnose_finish(d);
+	free(buf);
+	return d;
+}
+
+enum eg_err eg_logread_check_examples(const struct eg_catalog *c, int first_sig,
+				      struct eg_diag *diag)
+{
+	int i;
+
+	for (i = first_sig; i < c->nsigs; i++) {
+		const struct eg_cat_sig *s = &c->sigs[i];
+		struct eg_diagnosis *d;
+		int by;
+
+		if (!s->example || s->finding < 0)
+			continue;
+		d = read_example(c, s->example);
+		by = d->findings[s->finding].seen ? d->findings[s->finding].sig : -2;
+		eg_diagnose_free(d);
+		if (by == -2 || (by != i && s->kind != EG_SIG_DASD)) {
+			if (diag)
+				diag->line = s->line;
+			return eg_diag_set(diag, EG_ERR_INVALID, "%s:%ld: field 'example': it gives %s %s "
+					   "(%s%s)", s->file, s->line, by == -2 ? "no" : "its",
+					   c->findings[s->finding].id, by == -2 ? "the row does not match it" :
+					   "but through signature ", by >= 0 ? c->sigs[by].name : "");
+		}
+	}
+	return EG_OK;
 }
 
 const char *eg_logread_style(const struct eg_logread *r)

@@ -66,6 +66,15 @@ void eg_logread_line(struct eg_logread *r, struct eg_str line);
 void eg_logread_end(struct eg_logread *r);
 void eg_logread_release(struct eg_logread *r);
 
+/*
+ * Read each signature's example (rows from first_sig on) as explain reads
+ * a file ("\n" in it stands for a line break) and check that it gives the
+ * row's own finding. Returns EG_OK, or EG_ERR_INVALID with diag naming the
+ * row's file, line and the field 'example'.
+ */
+enum eg_err eg_logread_check_examples(const struct eg_catalog *c, int first_sig,
+				      struct eg_diag *diag);
+
 /* "default", "Console copy", ..., "no records": the kind most records had. */
 const char *eg_logread_style(const struct eg_logread *r);
 

@@ -115,6 +115,37 @@ check "--serial of that Mac: its findings" has "$TMP/o" "failure ucrt.blocked.th
 "$ENROLLGUARD" explain --serial C02OTHERMAC1 "$ROOT/var/log/enrollguard.jsonl" > "$TMP/o" 2>&1; rc=$?
 check "--serial of another Mac: nothing, exit 0" exits_with 0
 check "and no finding" lacks "$TMP/o" "ucrt.blocked"
+# a site's own rows (enrollguard(8), CATALOGUE FORMAT)
+cat > "$TMP/site.sig" <<'SIG'
+finding site.proxy_blocked
+severity failure
+cause the site's proxy blocked {detail}
+next allow iprofiles.apple.com in the proxy
+
+signature site.proxy
+literal "BLOCKED by proxy "
+finding site.proxy_blocked
+detail Apple's enrollment host
+timeline the proxy blocked enrollment
+example mdmclient: BLOCKED by proxy iprofiles.apple.com
+source our proxy's log
+SIG
+printf '%s\n' "2020-08-06 09:58:35.445081-0700 0x2f3a     Default     0x0                  412    0    mdmclient: [com.apple.ManagedClient:MDMDaemon] BLOCKED by proxy iprofiles.apple.com" > "$TMP/proxy.log"
+"$ENROLLGUARD" explain --signatures "$TMP/site.sig" "$TMP/proxy.log" > "$TMP/o" 2>&1; rc=$?
+check "--signatures: a site's row names its own finding, exit 1" exits_with 1
+check "with its cause and next step" has "$TMP/o" "the site's proxy blocked Apple's enrollment host"
+"$ENROLLGUARD" explain "$TMP/proxy.log" > "$TMP/o" 2>&1; rc=$?
+check "without it: a line that says no failure is no finding, exit 0" exits_with 0
+printf 'finding site.x\nseverity fatal\n' > "$TMP/bad.sig"
+"$ENROLLGUARD" explain --signatures "$TMP/bad.sig" "$TMP/proxy.log" > "$TMP/o" 2>&1; rc=$?
+check "--signatures with a bad row: exit 2" exits_with 2
+check "naming file, line and field" has "$TMP/o" "bad.sig:2: field 'severity': 'fatal' is not info, warning or failure"
+sed 's/^example .*/example mdmclient: allowed by proxy/' "$TMP/site.sig" > "$TMP/noex.sig"
+"$ENROLLGUARD" explain --signatures "$TMP/noex.sig" "$TMP/proxy.log" > "$TMP/o" 2>&1; rc=$?
+check "an example its row does not recognise: exit 2" exits_with 2
+check "and says which" has "$TMP/o" "noex.sig:6: field 'example': it gives no site.proxy_blocked"
+"$ENROLLGUARD" explain --signatures "$TMP/missing.sig" "$TMP/proxy.log" > "$TMP/o" 2>&1; rc=$?
+check "a missing --signatures file: exit 2" exits_with 2
 head -c 100000 /dev/urandom > "$TMP/noise"
 "$ENROLLGUARD" explain "$TMP/noise" > "$TMP/o" 2>&1; rc=$?
 check "binary noise: exit 0, no findings, no crash" exits_with 0

@@ -138,6 +138,7 @@ static void test_bad_rows_name_file_line_and_field(void **state)
 	expect_error("signature s\nliteral \"abcd\n", "site.sig:2: field 'literal': a quote is not closed");
 	expect_error("finding a.b\ncause x\nnext y\ncleared-by c.d\n", "site.sig:1: field 'cleared-by': 'c.d' is no finding");
 	expect_error("code 3400x\n", "site.sig:1: field 'code': '3400x' is not a number");
+	expect_error("signature s\nevent no.such\nfinding -\n", "site.sig:1: field 'event': 'no.such' is no event type");
 	expect_error("signature s\nliteral abcd\nstatus after\n", "site.sig:3: field 'status'");
 }
 
@@ -177,6 +178,19 @@ static void test_a_site_adds_a_signature_without_a_compiler(void **state)
 	assert_string_equal(s, "the site's proxy blocked Apple's enrollment host");
 	assert_string_equal(n, "allow it in the proxy");
 	eg_diagnose_free(d);
+	assert_int_equal(eg_logread_check_examples(c, 0, &dg), EG_OK);
+	eg_catalog_free(c);
+
+	/* an example its row does not recognise is refused, by file, line and field */
+	c = eg_catalog_new();
+	assert_int_equal(eg_catalog_load(c, "built-in", eg_catalog_builtin_text,
+					 strlen(eg_catalog_builtin_text), &dg), EG_OK);
+	assert_int_equal(eg_catalog_load(c, "site.sig", site, sizeof(site) - 1, &dg), EG_OK);
+	assert_int_equal(eg_catalog_finish(c, &dg), EG_OK);
+	c->sigs[c->nsigs - 1].example = "mdmclient: allowed by proxy iprofiles.apple.com";
+	assert_int_equal(eg_logread_check_examples(c, c->nsigs - 1, &dg), EG_ERR_INVALID);
+	if (!strstr(dg.msg, "site.sig:7: field 'example': it gives no site.proxy_blocked"))
+		fail_msg("%s", dg.msg);
 	eg_catalog_free(c);
 }
 
