@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "devstate.h"
 #include "escape.h"
+#include "routes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,15 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > BATCH_MAX_BYTES)
 		return 0;
-	/* the same bytes as a URL path segment */
-	if (size < sizeof(path)) {
-		memcpy(path, data, size);
-		path[size] = '\0';
-		(void)url_decode(path);
-	}
-	if (batch_parse((const char *)data, size, &b, &d) != EG_OK) {
+	/* the same bytes as a URL path segment, decoded once */
+	if (route_decode_segment((const char *)data, size, path, sizeof(path)) &&
+	    strlen(path) >= sizeof(path))
+		abort();
+	/* the server's clock in 2100, any skew */
+	if (batch_parse((const char *)data, size, 4102444800000LL, 600000, &b, &d) != EG_OK) {
 		if (b.n != 0)
-			abort();   /* a refused batch keeps nothing */
+			abort();   /* a refused batch keeps no events */
+		batch_release(&b);   /* only the list of malformed ones */
+		eg_buf_release(&out);
 		return 0;
 	}
 	devstate_init(&dev, b.ev[0].serial);

@@ -94,8 +94,11 @@ static enum eg_err parse_host(struct where *w, json_t *ev, struct srv_event *e)
 	return EG_OK;
 }
 
-static enum eg_err parse_numbers(struct where *w, json_t *ev, struct srv_event *e)
+static enum eg_err parse_numbers(struct where *w, json_t *ev, struct srv_event *e,
+				 int64_t now_ms, int64_t max_skew_ms)
 {
+	char why[160];
+
 	json_t *v = json_object_get(ev, "v"), *seq = json_object_get(ev, "seq");
 	json_t *ts = json_object_get(ev, "ts");
 
@@ -114,6 +117,57 @@ static enum eg_err parse_numbers(struct where *w, json_t *ev, struct srv_event *
 	if (!json_is_string(ts) ||
 	    eg_parse_iso(json_string_value(ts), json_string_length(ts), &e->ts_ms))
 		return bad(w, "ts", "must be an ISO 8601 time such as 2026-11-23T00:35:28.123Z");
+	if (e->ts_ms > now_ms + max_skew_ms) {
+		snprintf(why, sizeof(why), "is %lld s past the server's clock; at most %lld s "
+			 "of clock skew is accepted", (long long)((e->ts_ms - now_ms) / 1000),
+			 (long long)(max_skew_ms / 1000));
+		return bad(w, "ts", why);
+	}
+	return EG_OK;
+}
+
+/* A member of data that must be a number within [min, max] when present. */
+static enum eg_err check_number(struct where *w, json_t *data, const char *key,
+				double min, double max, bool integer)
+{
+	json_t *v = json_object_get(data, key);
+	char field[64], why[96];
+
+	if (!v || json_is_null(v))
+		return EG_OK;
+	snprintf(field, sizeof(field), "data.%s", key);
+	snprintf(why, sizeof(why), "must be %s between %g and %g inclusive",
+		 integer ? "an integer" : "a number", min, max);
+	if (integer ? !json_is_integer(v) : !json_is_number(v))
+		return bad(w, field, why);
+	/* compared as a double before any conversion: 1e300 is refused here */
+	if (!(json_number_value(v) >= min && json_number_value(v) <= max))
+		return bad(w, field, why);
+	return EG_OK;
+}
+
+/* The numbers the fleet view reads, in the types that carry them. */
+static enum eg_err check_data(struct where *w, json_t *ev, const struct srv_event *e)
+{
+	json_t *data = json_object_get(ev, "data");
+	enum eg_err rc = EG_OK;
+
+	if (!json_is_object(data))
+		return EG_OK;
+	if (strcmp(e->type, "thermal.sample") == 0)
+		rc = check_number(w, data, "cpu_die_c", -100, 200, false);
+	if (rc == EG_OK && strncmp(e->type, "renew.", 6) == 0)
+		rc = check_number(w, data, "attempt", 0, 1000000, true);
+	return rc;
+}
+
+/* An event type is a dotted lowercase name, known to us or not. */
+static enum eg_err check_type(struct where *w, const char *type)
+{
+	for (const char *p = type; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '_'))
+			return bad(w, "type", "must be lowercase letters, digits, '.' or '_'");
 	return EG_OK;
 }
 
@@ -145,34 +199,70 @@ static enum eg_err parse_body(struct where *w, json_t *ev, struct srv_event *e)
 	return EG_OK;
 }
 
-static enum eg_err parse_event(struct where *w, json_t *ev, struct srv_event *e)
+static enum eg_err parse_event(struct where *w, json_t *ev, struct srv_event *e,
+			       int64_t now_ms, int64_t max_skew_ms)
 {
 	enum eg_err rc;
 
 	if (!json_is_object(ev))
 		return eg_diag_set(w->diag, EG_ERR_INVALID, "events[%zu]: must be an object",
 				   w->index);
-	if ((rc = parse_numbers(w, ev, e)) || (rc = parse_host(w, ev, e)) ||
+	if ((rc = parse_numbers(w, ev, e, now_ms, max_skew_ms)) || (rc = parse_host(w, ev, e)) ||
 	    (rc = get_str(w, ev, "run_id", "run_id", e->run_id, sizeof(e->run_id), 1)) ||
 	    (rc = check_run_id(w, e->run_id)) ||
-	    (rc = get_str(w, ev, "type", "type", e->type, sizeof(e->type), 1)))
+	    (rc = get_str(w, ev, "type", "type", e->type, sizeof(e->type), 1)) ||
+	    (rc = check_type(w, e->type)))
 		return rc;
-	if (!batch_known_type(e->type))
-		return bad(w, "type", "is not an event type enrollguard records");
+	e->known = batch_known_type(e->type);
+	if ((rc = check_data(w, ev, e)) != EG_OK)
+		return rc;
 	return parse_body(w, ev, e);
 }
 
-enum eg_err batch_parse(const char *body, size_t len, struct batch *b,
-			struct eg_diag *diag)
+/* Check every event, so a 400 names all that are malformed, not the first only. */
+static enum eg_err parse_events(json_t *root, struct batch *b, int64_t now_ms,
+				int64_t max_skew_ms, struct eg_diag *diag)
+{
+	struct eg_diag first = EG_DIAG_INIT, d;
+	struct where w = { 0, &d };
+	enum eg_err rc;
+	size_t i, n = json_array_size(root);
+
+	b->ev = eg_xcalloc(n, sizeof(*b->ev));
+	b->bad = eg_xcalloc(n, sizeof(*b->bad));
+	for (i = 0; i < n; i++) {
+		w.index = i;
+		d = (struct eg_diag)EG_DIAG_INIT;
+		b->n = i + 1;
+		rc = parse_event(&w, json_array_get(root, i), &b->ev[i], now_ms, max_skew_ms);
+		if (rc == EG_OK && i > 0 && strcmp(b->ev[i].serial, b->ev[0].serial) != 0)
+			rc = bad(&w, "host.serial", "differs from events[0]: a batch comes from one Mac");
+		if (rc == EG_OK)
+			continue;
+		if (b->nbad == 0)
+			first = d;
+		b->bad[b->nbad++] = i;
+	}
+	for (i = 0; i < n; i++)
+		b->unknown += !b->ev[i].known && b->ev[i].type[0];
+	if (b->nbad == 0)
+		return EG_OK;
+	if (b->nbad > 1)
+		return eg_diag_set(diag, EG_ERR_INVALID, "%s (and %zu more malformed events)",
+				   first.msg, b->nbad - 1);
+	return eg_diag_set(diag, EG_ERR_INVALID, "%s", first.msg);
+}
+
+static void batch_release_events(struct batch *b);
+
+enum eg_err batch_parse(const char *body, size_t len, int64_t now_ms,
+			int64_t max_skew_ms, struct batch *b, struct eg_diag *diag)
 {
 	json_error_t jerr;
 	json_t *root;
-	struct where w = { 0, diag };
 	enum eg_err rc = EG_OK;
-	size_t i;
 
-	b->ev = NULL;
-	b->n = 0;
+	*b = (struct batch)BATCH_INIT;
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return eg_diag_set(diag, EG_ERR_INVALID, "body: not JSON: %s at line %d column %d",
@@ -191,27 +281,19 @@ enum eg_err batch_parse(const char *body, size_t len, struct batch *b,
 				 json_array_size(root), BATCH_MAX_EVENTS);
 		goto out;
 	}
-	b->ev = eg_xcalloc(json_array_size(root), sizeof(*b->ev));
-	for (i = 0; i < json_array_size(root) && rc == EG_OK; i++) {
-		w.index = i;
-		b->n = i + 1;
-		rc = parse_event(&w, json_array_get(root, i), &b->ev[i]);
-		if (rc == EG_OK && i > 0 && strcmp(b->ev[i].serial, b->ev[0].serial) != 0)
-			rc = bad(&w, "host.serial", "differs from events[0]: a batch comes from one Mac");
-	}
+	rc = parse_events(root, b, now_ms, max_skew_ms, diag);
 out:
 	json_decref(root);
 	if (rc != EG_OK)
-		batch_release(b);
+		batch_release_events(b);
 	return rc;
 }
 
-void batch_release(struct batch *b)
+/* Free the events and keep the list of malformed ones for the answer. */
+static void batch_release_events(struct batch *b)
 {
 	size_t i;
 
-	if (!b)
-		return;
 	for (i = 0; i < b->n; i++) {
 		free(b->ev[i].data_json);
 		free(b->ev[i].text);
@@ -219,4 +301,15 @@ void batch_release(struct batch *b)
 	free(b->ev);
 	b->ev = NULL;
 	b->n = 0;
+	b->unknown = 0;
+}
+
+void batch_release(struct batch *b)
+{
+	if (!b)
+		return;
+	batch_release_events(b);
+	free(b->bad);
+	b->bad = NULL;
+	b->nbad = 0;
 }

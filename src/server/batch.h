@@ -8,18 +8,25 @@
  *              "os":"14.6.1","build":"23G93","arch":"x86_64"},
  *      "run_id":"5f0c...", "seq":12, "type":"dasd.verdict",
  *      "data":{...}, "text":"dasd: ThermalPolicy ..."}
- * Unknown members are ignored, so a newer agent can add some; unknown
- * event types are refused, so a typo does not silently vanish.
+ * Unknown members are ignored, so a newer agent can add some. An event
+ * type this server does not know (an agent newer than its server) is
+ * kept, marked unknown: it is stored and shown, and changes no state.
+ * 400 is for malformed input only, and names every event that is
+ * malformed (b->bad), so the agent can drop those and resend the rest.
+ * An event dated more than max_skew_ms past the server's clock is
+ * malformed: one such event would otherwise hold its Mac's view for good.
  *
  * Calling sequence:
  *     struct batch b = BATCH_INIT;
- *     if (batch_parse(body, len, &b, &diag) != EG_OK) -> 400 with diag.msg
+ *     if (batch_parse(body, len, now_ms, max_skew_ms, &b, &diag) != EG_OK)
+ *         -> 400 with diag.msg and b.bad[0 .. b.nbad-1]
  *     ...b.ev[0 .. b.n-1]...
  *     batch_release(&b);
  */
 #ifndef EG_SERVER_BATCH_H
 #define EG_SERVER_BATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +36,7 @@
 #define BATCH_MAX_BYTES (1024 * 1024)
 #define BATCH_MAX_DATA 16384    /* one event's data, as compact JSON */
 #define BATCH_MAX_TEXT 2048
+#define BATCH_KEY_HEADER "X-Enrollguard-Device-Key"
 
 struct srv_event {
 	char serial[65];
@@ -41,6 +49,8 @@ struct srv_event {
 	int64_t seq;            /* 1 .. 2^53 */
 	int64_t ts_ms;          /* UTC */
 	char type[33];
+	bool known;             /* a type this server knows (it may change state) */
+	int64_t run_seen_ms;    /* when the server first saw run_id (set by the store) */
 	char *data_json;        /* owned: compact JSON object, never NULL */
 	char *text;             /* owned: never NULL */
 };
@@ -48,19 +58,24 @@ struct srv_event {
 struct batch {
 	struct srv_event *ev;   /* owned */
 	size_t n;
+	size_t *bad;            /* owned: indexes of malformed events, on EG_ERR_INVALID */
+	size_t nbad;
+	size_t unknown;         /* events of a type this server does not know */
 };
 
-#define BATCH_INIT { NULL, 0 }
+#define BATCH_INIT { NULL, 0, NULL, 0, 0 }
 
 /*
- * Parse and check body (len bytes). On success fills b (which the caller
- * releases) and returns EG_OK. Otherwise returns EG_ERR_INVALID with
- * diag naming the first wrong field ("events[3].host.serial: ..."),
- * or EG_ERR_TOO_LARGE past BATCH_MAX_EVENTS; b is then empty.
+ * Parse and check body (len bytes) received at now_ms. On success fills
+ * b (which the caller releases) and returns EG_OK. Otherwise returns
+ * EG_ERR_INVALID with diag naming the first wrong field
+ * ("events[3].host.serial: ...") and b->bad listing every malformed
+ * event (empty when the body as a whole is wrong), or EG_ERR_TOO_LARGE
+ * past BATCH_MAX_EVENTS; b->ev is then empty.
  * Every event must name the same serial: a batch comes from one Mac.
  */
-enum eg_err batch_parse(const char *body, size_t len, struct batch *b,
-			struct eg_diag *diag);
+enum eg_err batch_parse(const char *body, size_t len, int64_t now_ms,
+			int64_t max_skew_ms, struct batch *b, struct eg_diag *diag);
 
 void batch_release(struct batch *b);
 

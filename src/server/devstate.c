@@ -9,36 +9,16 @@
 #include "timefmt.h"
 #include "banned.h"
 
-static const char *const names[DS_COUNT] = {
-	[DS_RUNNING] = "running",   [DS_WAITING] = "waiting",
-	[DS_HOT] = "hot",           [DS_BLOCKED] = "blocked",
-	[DS_RETRYING] = "retrying", [DS_ENROLLED] = "enrolled",
-	[DS_GAVE_UP] = "gave_up",   [DS_STOPPED] = "stopped",
-};
-
-const char *devstate_name(enum devstate s)
-{
-	return (unsigned)s < DS_COUNT ? names[s] : NULL;
-}
-
-int devstate_from_name(const char *name)
-{
-	for (int i = 0; i < DS_COUNT; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	return -1;
-}
-
 void devstate_init(struct device *d, const char *serial)
 {
 	memset(d, 0, sizeof(*d));
 	snprintf(d->serial, sizeof(d->serial), "%s", serial);
-	d->state = DS_RUNNING;
+	d->state = EG_FS_RUNNING;
 	d->last_ts = INT64_MIN;
 }
 
 static void set_state(struct device *d, const struct srv_event *e,
-		      enum devstate s, const char *detail)
+		      enum eg_fleet_state s, const char *detail)
 {
 	if (d->state != s)
 		d->state_since = e->ts_ms;
@@ -76,16 +56,19 @@ static void apply_thermal(struct device *d, const struct srv_event *e, json_t *d
 	json_t *t = json_object_get(data, "cpu_die_c");
 	bool hot = json_is_true(json_object_get(data, "hot"));
 
-	if (json_is_number(t)) {
+	/* batch.c refused anything else; checked again before converting */
+	if (json_is_number(t) && json_number_value(t) >= -100.0 &&
+	    json_number_value(t) <= 200.0) {
 		d->has_temp = true;
-		d->temp_milli = (int64_t)(json_number_value(t) * 1000.0 + 0.5);
+		d->temp_milli = (int64_t)(json_number_value(t) * 1000.0 +
+					  (json_number_value(t) < 0 ? -0.5 : 0.5));
 	}
 	snprintf(d->pressure, sizeof(d->pressure), "%s",
 		 data_str(data, "thermal_pressure"));
-	if (hot && (d->state == DS_RUNNING || d->state == DS_RETRYING))
-		set_state(d, e, DS_HOT, e->text);
-	else if (!hot && d->state == DS_HOT)
-		set_state(d, e, DS_RUNNING, "cooled down");
+	if (hot && (d->state == EG_FS_RUNNING || d->state == EG_FS_RETRYING))
+		set_state(d, e, EG_FS_HOT, e->text);
+	else if (!hot && d->state == EG_FS_HOT)
+		set_state(d, e, EG_FS_RUNNING, "cooled down");
 }
 
 static void apply_dasd(struct device *d, const struct srv_event *e, json_t *data)
@@ -97,10 +80,10 @@ static void apply_dasd(struct device *d, const struct srv_event *e, json_t *data
 	if (policy[0] && strstr(decision, "Not Proceed")) {
 		snprintf(detail, sizeof(detail), "%s: %s", policy,
 			 data_str(data, "rationale")[0] ? data_str(data, "rationale") : decision);
-		set_state(d, e, DS_BLOCKED, detail);
+		set_state(d, e, EG_FS_BLOCKED, detail);
 		set_finding(d, e, false);
-	} else if (d->state == DS_BLOCKED) {
-		set_state(d, e, DS_RUNNING, "dasd let the UCRT task proceed");
+	} else if (d->state == EG_FS_BLOCKED) {
+		set_state(d, e, EG_FS_RUNNING, "dasd let the UCRT task proceed");
 	}
 }
 
@@ -108,17 +91,18 @@ static void apply_renew(struct device *d, const struct srv_event *e, json_t *dat
 {
 	json_t *n = json_object_get(data, "attempt");
 
-	if (json_is_integer(n))
+	if (json_is_integer(n) && json_integer_value(n) >= 0 &&
+	    json_integer_value(n) <= 1000000)
 		d->attempt = json_integer_value(n);
 	if (strcmp(e->type, "renew.attempt") == 0) {
-		if (d->state != DS_BLOCKED && d->state != DS_HOT)
-			set_state(d, e, d->attempt > 1 ? DS_RETRYING : DS_RUNNING, e->text);
+		if (d->state != EG_FS_BLOCKED && d->state != EG_FS_HOT)
+			set_state(d, e, d->attempt > 1 ? EG_FS_RETRYING : EG_FS_RUNNING, e->text);
 		return;
 	}
 	if (json_is_true(json_object_get(data, "ok")))
 		return;
-	if (d->state != DS_BLOCKED && d->state != DS_HOT)
-		set_state(d, e, DS_RETRYING, e->text);
+	if (d->state != EG_FS_BLOCKED && d->state != EG_FS_HOT)
+		set_state(d, e, EG_FS_RETRYING, e->text);
 	set_finding(d, e, false);
 }
 
@@ -127,13 +111,13 @@ static bool apply_simple(struct device *d, const struct srv_event *e)
 {
 	static const struct {
 		const char *type;
-		enum devstate state;
+		enum eg_fleet_state state;
 		int finding;   /* the text becomes the finding; 2: whatever it was */
 	} simple[] = {
-		{ "setup.waiting", DS_WAITING, 0 },  { "setup.found", DS_RUNNING, 0 },
-		{ "setup.timeout", DS_RUNNING, 1 },  { "ucrt.acquired", DS_RUNNING, 0 },
-		{ "run.enrolled", DS_ENROLLED, 2 },  { "run.gave_up", DS_GAVE_UP, 2 },
-		{ "run.interrupted", DS_STOPPED, 0 },
+		{ "setup.waiting", EG_FS_WAITING, 0 },  { "setup.found", EG_FS_RUNNING, 0 },
+		{ "setup.timeout", EG_FS_RUNNING, 1 },  { "ucrt.acquired", EG_FS_RUNNING, 0 },
+		{ "run.enrolled", EG_FS_ENROLLED, 2 },  { "run.gave_up", EG_FS_GAVE_UP, 2 },
+		{ "run.interrupted", EG_FS_STOPPED, 0 },
 	};
 	size_t i;
 
@@ -141,7 +125,7 @@ static bool apply_simple(struct device *d, const struct srv_event *e)
 		if (strcmp(e->type, simple[i].type) != 0)
 			continue;
 		/* a later gave_up line (LaunchDaemon kept) must not hide enrolled */
-		if (d->state == DS_ENROLLED && simple[i].state == DS_GAVE_UP)
+		if (d->state == EG_FS_ENROLLED && simple[i].state == EG_FS_GAVE_UP)
 			return true;
 		set_state(d, e, simple[i].state, e->text);
 		if (simple[i].finding)
@@ -206,16 +190,20 @@ bool devstate_apply(struct device *d, const struct srv_event *e)
 	bool same_run = strcmp(d->run_id, e->run_id) == 0;
 
 	d->events++;
-	if (same_run ? e->seq <= d->last_seq : e->ts_ms < d->last_ts)
+	if (same_run ? e->seq <= d->last_seq : e->run_seen_ms < d->run_seen)
 		return false;   /* late: the device already shows something newer */
+	if (!e->known)
+		return false;   /* stored and shown in the timeline; no state */
 	if (!same_run) {
 		snprintf(d->run_id, sizeof(d->run_id), "%s", e->run_id);
+		d->run_seen = e->run_seen_ms;
+		d->last_seq = 0;
 		d->attempt = 0;
 		if (finding_is_setup(d))
 			d->finding[0] = '\0';     /* it was about the last run */
-		if (d->state == DS_ENROLLED || d->state == DS_GAVE_UP ||
-		    d->state == DS_STOPPED)
-			set_state(d, e, DS_RUNNING, "a new run started");
+		if (d->state == EG_FS_ENROLLED || d->state == EG_FS_GAVE_UP ||
+		    d->state == EG_FS_STOPPED)
+			set_state(d, e, EG_FS_RUNNING, "a new run started");
 	}
 	if (d->state_since == 0)
 		d->state_since = e->ts_ms;
@@ -238,7 +226,7 @@ enum eg_err devstate_json(const struct device *d, struct eg_buf *out)
 	eg_jw_str(&w, "os", d->os);
 	eg_jw_str(&w, "build", d->build);
 	eg_jw_str(&w, "arch", d->arch);
-	eg_jw_str(&w, "state", devstate_name(d->state));
+	eg_jw_str(&w, "state", eg_fleet_state_name(d->state));
 	eg_jw_str(&w, "detail", d->detail);
 	eg_format_iso(d->state_since, ts, sizeof(ts));
 	eg_jw_str(&w, "state_since", ts);
@@ -257,6 +245,8 @@ enum eg_err devstate_json(const struct device *d, struct eg_buf *out)
 	eg_format_iso(d->last_ts, ts, sizeof(ts));
 	eg_jw_str(&w, "last_seen", ts);
 	eg_jw_int(&w, "events", d->events);
+	eg_jw_int(&w, "events_dropped", d->dropped);
+	eg_jw_bool(&w, "has_key", d->key_hash[0] != '\0');
 	eg_jw_end(&w);
 	return w.rc;
 }

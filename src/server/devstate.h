@@ -2,19 +2,15 @@
  * devstate.h: what the fleet view says about one Mac, folded from its
  * events one at a time (the server's only interpretation of events).
  *
- * States, in the words of the dashboard:
- *   running   the agent runs and nothing holds it back
- *   waiting   waiting for Setup Assistant
- *   hot       the last thermal sample said hot
- *   blocked   dasd held back the UCRT (detail: policy and rationale)
- *   retrying  a renew attempt failed; another will follow
- *   enrolled  the enrollment configuration was fetched and installed
- *   gave_up   the agent's deadline passed (finding says what to do)
- *   stopped   the agent was stopped before it finished
+ * The states, their API names and labels are core/fleetstate.h's table.
  *
  * Events may arrive late or twice (spooled agents resend): an event from
  * an older run, or an older seq of the current run, updates counters and
- * nothing else, so the device always shows its newest known state.
+ * nothing else, so the device always shows its newest known state. Runs
+ * are ordered by when the server first saw them (e->run_seen_ms), never
+ * by the time an agent wrote, so a forged or skewed clock cannot pin a
+ * Mac's view. An event of a type the server does not know is counted
+ * and changes nothing else.
  *
  * Calling sequence:
  *     struct device d;
@@ -29,18 +25,7 @@
 
 #include "batch.h"
 #include "buf.h"
-
-enum devstate {
-	DS_RUNNING,
-	DS_WAITING,
-	DS_HOT,
-	DS_BLOCKED,
-	DS_RETRYING,
-	DS_ENROLLED,
-	DS_GAVE_UP,
-	DS_STOPPED,
-	DS_COUNT
-};
+#include "fleetstate.h"
 
 struct device {
 	char serial[65];
@@ -50,9 +35,10 @@ struct device {
 	char build[33];
 	char arch[17];
 	char run_id[65];
+	int64_t run_seen;       /* when the server first saw run_id, UTC ms */
 	int64_t last_seq;       /* newest seq applied from run_id */
 	int64_t last_ts;        /* its time, UTC ms */
-	enum devstate state;
+	enum eg_fleet_state state;
 	char detail[160];       /* "ThermalPolicy: thermalLevel >= 2" */
 	int64_t state_since;    /* UTC ms of the event that set state */
 	int64_t attempt;        /* renew attempt in this run, 0 before the first */
@@ -61,13 +47,9 @@ struct device {
 	char pressure[16];      /* last thermal pressure, "" when unknown */
 	char finding[256];      /* the last thing an admin should read */
 	int64_t events;         /* events stored for this Mac */
+	int64_t dropped;        /* its oldest events dropped past the cap */
+	char key_hash[65];      /* SHA-256 of the key, hex; "" when none */
 };
-
-/* The state's name in the API and dashboard ("gave_up"); NULL past DS_COUNT. */
-const char *devstate_name(enum devstate s);
-
-/* The state called name, or -1. */
-int devstate_from_name(const char *name);
 
 /* A device that has never reported: running, nothing known. */
 void devstate_init(struct device *d, const char *serial);
@@ -82,7 +64,8 @@ bool devstate_apply(struct device *d, const struct srv_event *e);
  * Append d as the API's JSON object:
  *   {"serial":..., "name", "model", "os", "build", "arch", "state",
  *    "detail", "state_since":"ISO", "attempt", "cpu_die_c":46.5|null,
- *    "thermal_pressure", "finding", "run_id", "last_seen":"ISO", "events"}
+ *    "thermal_pressure", "finding", "run_id", "last_seen":"ISO", "events",
+ *    "events_dropped", "has_key"}
  * Returns EG_OK or EG_ERR_TOO_LARGE.
  */
 enum eg_err devstate_json(const struct device *d, struct eg_buf *out);

@@ -12,6 +12,8 @@ static const char *const reason_names[RJ_COUNT] = {
 	[RJ_MALFORMED] = "malformed", [RJ_UNAUTHORIZED] = "unauthorized",
 	[RJ_TOO_LARGE] = "too_large", [RJ_CONTENT_TYPE] = "content_type",
 	[RJ_RATE_LIMITED] = "rate_limited", [RJ_STORAGE] = "storage",
+	[RJ_DEVICE_KEY] = "device_key", [RJ_REGISTRATION] = "registration_limited",
+	[RJ_CROSS_SITE] = "cross_site", [RJ_STREAMS] = "too_many_streams",
 };
 
 void metrics_init(struct metrics *m)
@@ -21,6 +23,11 @@ void metrics_init(struct metrics *m)
 	atomic_init(&m->events_ingested, 0);
 	atomic_init(&m->events_duplicate, 0);
 	atomic_init(&m->batches, 0);
+	atomic_init(&m->events_unknown, 0);
+	atomic_init(&m->events_dropped, 0);
+	atomic_init(&m->events_pruned, 0);
+	atomic_init(&m->devices_created, 0);
+	atomic_init(&m->keys_registered, 0);
 	atomic_init(&m->latency_sum_us, 0);
 	atomic_init(&m->requests, 0);
 	atomic_init(&m->commits, 0);
@@ -75,8 +82,37 @@ static enum eg_err format_latency(struct metrics *m, struct eg_buf *out)
 	return rc;
 }
 
-enum eg_err metrics_format(struct metrics *m, const int64_t counts[DS_COUNT],
-			   int64_t events_stored, unsigned sse_clients,
+static enum eg_err format_counters(struct metrics *m, const struct metrics_gauges *g,
+				   struct eg_buf *out)
+{
+	return eg_buf_addf(out,
+		"# HELP enrollguard_events_unknown_total Events of a type this server does not know (stored, no state).\n"
+		"# TYPE enrollguard_events_unknown_total counter\n"
+		"enrollguard_events_unknown_total %llu\n"
+		"# HELP enrollguard_events_dropped_total Oldest events dropped past --events-per-device.\n"
+		"# TYPE enrollguard_events_dropped_total counter\n"
+		"enrollguard_events_dropped_total %llu\n"
+		"# HELP enrollguard_events_pruned_total Events deleted past --retain.\n"
+		"# TYPE enrollguard_events_pruned_total counter\n"
+		"enrollguard_events_pruned_total %llu\n"
+		"# HELP enrollguard_devices_created_total Macs new to the database.\n"
+		"# TYPE enrollguard_devices_created_total counter\n"
+		"enrollguard_devices_created_total %llu\n"
+		"# HELP enrollguard_device_keys_registered_total Device keys registered.\n"
+		"# TYPE enrollguard_device_keys_registered_total counter\n"
+		"enrollguard_device_keys_registered_total %llu\n"
+		"# HELP enrollguard_sse_dropped_total Dashboard streams ended because they fell behind.\n"
+		"# TYPE enrollguard_sse_dropped_total counter\n"
+		"enrollguard_sse_dropped_total %llu\n"
+		"# HELP enrollguard_connections_cut_total Connections cut for headers slower than --header-timeout.\n"
+		"# TYPE enrollguard_connections_cut_total counter\n"
+		"enrollguard_connections_cut_total %llu\n",
+		ld(&m->events_unknown), ld(&m->events_dropped), ld(&m->events_pruned),
+		ld(&m->devices_created), ld(&m->keys_registered),
+		(unsigned long long)g->sse_dropped, (unsigned long long)g->connections_cut);
+}
+
+enum eg_err metrics_format(struct metrics *m, const struct metrics_gauges *g,
 			   struct eg_buf *out)
 {
 	enum eg_err rc;
@@ -106,9 +142,9 @@ enum eg_err metrics_format(struct metrics *m, const int64_t counts[DS_COUNT],
 		rc = eg_buf_addstr(out,
 			"# HELP enrollguard_devices Macs by state.\n"
 			"# TYPE enrollguard_devices gauge\n");
-	for (i = 0; rc == EG_OK && i < DS_COUNT; i++)
+	for (i = 0; rc == EG_OK && i < EG_FS_COUNT; i++)
 		rc = eg_buf_addf(out, "enrollguard_devices{state=\"%s\"} %lld\n",
-				 devstate_name((enum devstate)i), (long long)counts[i]);
+				 eg_fleet_state_name((enum eg_fleet_state)i), (long long)g->counts[i]);
 	if (rc == EG_OK)
 		rc = eg_buf_addf(out,
 			"# HELP enrollguard_events_stored Events in the database.\n"
@@ -117,7 +153,9 @@ enum eg_err metrics_format(struct metrics *m, const int64_t counts[DS_COUNT],
 			"# HELP enrollguard_sse_clients Open dashboard streams.\n"
 			"# TYPE enrollguard_sse_clients gauge\n"
 			"enrollguard_sse_clients %u\n",
-			(long long)events_stored, sse_clients);
+			(long long)g->events_stored, g->sse_clients);
+	if (rc == EG_OK)
+		rc = format_counters(m, g, out);
 	if (rc == EG_OK)
 		rc = format_latency(m, out);
 	return rc;

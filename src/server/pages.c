@@ -10,8 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pages.h"
+
 #include "assets.h"
-#include "http.h"
+#include "auth.h"
+#include "escape.h"
+#include "filter.h"
+#include "fleetstate.h"
+#include "log.h"
+#include "request.h"
 #include "store.h"
 #include "timefmt.h"
 #include "banned.h"
@@ -19,12 +26,6 @@
 #define PAGE_ROWS 100
 #define TIMELINE_MAX 500
 
-static const char *const state_labels[DS_COUNT] = {
-	[DS_RUNNING] = "running", [DS_WAITING] = "waiting for Setup Assistant",
-	[DS_HOT] = "hot", [DS_BLOCKED] = "blocked by dasd",
-	[DS_RETRYING] = "retrying", [DS_ENROLLED] = "enrolled",
-	[DS_GAVE_UP] = "gave up", [DS_STOPPED] = "stopped",
-};
 
 /* html_escape and eg_buf_addstr chained: the rc is sticky. */
 struct page {
@@ -50,6 +51,19 @@ static void num(struct page *p, long long v)
 		p->rc = eg_buf_addf(&p->b, "%lld", v);
 }
 
+/* The state table, for app.js: the labels are written only in core/fleetstate.c. */
+static void states_attr(struct page *p)
+{
+	struct eg_buf json = EG_BUF_INIT(16 * 1024);
+
+	if (p->rc == EG_OK)
+		p->rc = eg_fleet_state_json(&json);
+	lit(p, " data-states=\"");
+	esc(p, json.buf);
+	lit(p, "\"");
+	eg_buf_release(&json);
+}
+
 static void head(struct page *p, const char *title, const char *body_attrs)
 {
 	lit(p, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -59,6 +73,7 @@ static void head(struct page *p, const char *title, const char *body_attrs)
 	lit(p, "</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
 	       "<script src=\"/assets/app.js\" defer></script></head>\n<body ");
 	lit(p, body_attrs);
+	states_attr(p);
 	lit(p, ">\n<header><a class=\"brand\" href=\"/\">enrollguard</a>"
 	       "<span id=\"live\" class=\"live\">connecting</span>"
 	       "<form method=\"post\" action=\"/logout\"><button>Log out</button></form>"
@@ -71,10 +86,10 @@ static enum MHD_Result send_page(struct request *req, struct page *p, unsigned s
 
 	lit(p, "</body></html>\n");
 	if (p->rc != EG_OK)
-		ret = http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, RJ_STORAGE,
+		ret = request_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, RJ_STORAGE,
 				 "storage_unavailable", "the page could not be built");
 	else
-		ret = http_reply(req, status, "text/html; charset=utf-8", p->b.buf, p->b.len);
+		ret = request_reply(req, status, "text/html; charset=utf-8", p->b.buf, p->b.len);
 	eg_buf_release(&p->b);
 	return ret;
 }
@@ -93,7 +108,7 @@ static int row(const struct device *d, void *arg)
 	char t[32];
 
 	lit(p, "<tr class=\"s-");
-	lit(p, devstate_name(d->state));
+	lit(p, eg_fleet_state_name(d->state));
 	lit(p, "\" data-serial=\"");
 	esc(p, d->serial);
 	lit(p, "\" data-since=\"");
@@ -115,7 +130,7 @@ static int row(const struct device *d, void *arg)
 		lit(p, ")");
 	}
 	lit(p, "</td><td class=\"state\"><span class=\"label\">");
-	lit(p, state_labels[d->state]);
+	lit(p, eg_fleet_state_label(d->state));
 	lit(p, "</span><div class=\"detail\">");
 	esc(p, d->detail);
 	lit(p, "</div></td><td class=\"attempt\">");
@@ -134,30 +149,30 @@ static int row(const struct device *d, void *arg)
 
 static void counts_nav(struct page *p, struct store *st, int current)
 {
-	int64_t counts[DS_COUNT], events, all = 0;
+	int64_t counts[EG_FS_COUNT], events, all = 0;
 	int i;
 
 	if (p->rc == EG_OK)
 		p->rc = store_counts(st, counts, &events);
 	if (p->rc != EG_OK)
 		return;
-	for (i = 0; i < DS_COUNT; i++)
+	for (i = 0; i < EG_FS_COUNT; i++)
 		all += counts[i];
 	lit(p, "<nav class=\"counts\"><a href=\"/\" class=\"count");
 	lit(p, current < 0 ? " current" : "");
 	lit(p, "\">all <b id=\"count-all\">");
 	num(p, all);
 	lit(p, "</b></a>");
-	for (i = 0; i < DS_COUNT; i++) {
+	for (i = 0; i < EG_FS_COUNT; i++) {
 		lit(p, "<a class=\"count s-");
-		lit(p, devstate_name((enum devstate)i));
+		lit(p, eg_fleet_state_name((enum eg_fleet_state)i));
 		lit(p, i == current ? " current" : "");
 		lit(p, "\" href=\"/?state=");
-		lit(p, devstate_name((enum devstate)i));
+		lit(p, eg_fleet_state_name((enum eg_fleet_state)i));
 		lit(p, "\">");
-		lit(p, state_labels[i]);
+		lit(p, eg_fleet_state_label((enum eg_fleet_state)i));
 		lit(p, " <b id=\"count-");
-		lit(p, devstate_name((enum devstate)i));
+		lit(p, eg_fleet_state_name((enum eg_fleet_state)i));
 		lit(p, "\">");
 		num(p, counts[i]);
 		lit(p, "</b></a>");
@@ -173,11 +188,11 @@ static void filter_form(struct page *p, const struct store_filter *f)
 	       "<input name=\"q\" placeholder=\"serial or name\" value=\"");
 	esc(p, f->q ? f->q : "");
 	lit(p, "\"><select name=\"state\"><option value=\"\">any state</option>");
-	for (i = 0; i < DS_COUNT; i++) {
+	for (i = 0; i < EG_FS_COUNT; i++) {
 		lit(p, "<option value=\"");
-		lit(p, devstate_name((enum devstate)i));
+		lit(p, eg_fleet_state_name((enum eg_fleet_state)i));
 		lit(p, i == f->state ? "\" selected>" : "\">");
-		lit(p, state_labels[i]);
+		lit(p, eg_fleet_state_label((enum eg_fleet_state)i));
 		lit(p, "</option>");
 	}
 	lit(p, "</select><button>Filter</button></form>\n");
@@ -190,7 +205,7 @@ static void page_link(struct page *p, const struct store_filter *f, int64_t offs
 	num(p, offset);
 	if (f->state >= 0) {
 		lit(p, "&amp;state=");
-		lit(p, devstate_name((enum devstate)f->state));
+		lit(p, eg_fleet_state_name((enum eg_fleet_state)f->state));
 	}
 	if (f->q && f->q[0]) {
 		lit(p, "&amp;q=");
@@ -224,37 +239,33 @@ static void pager(struct page *p, const struct store_filter *f, int64_t total)
 	lit(p, "</nav>\n");
 }
 
-static bool read_filter(struct request *req, struct store_filter *f)
+static const char *arg_lookup(void *ctx, const char *name)
 {
-	const char *state = http_arg(req, "state"), *off = http_arg(req, "offset");
-	int64_t o = 0;
+	return request_arg(ctx, name);
+}
 
-	f->state = state && state[0] ? devstate_from_name(state) : -1;
-	f->q = http_arg(req, "q");
-	f->limit = PAGE_ROWS;
-	for (; off && *off >= '0' && *off <= '9' && o < INT64_MAX / 20; off++)
-		o = o * 10 + (*off - '0');
-	f->offset = o;
-	return !(state && state[0] && f->state < 0) && !(f->q && strlen(f->q) > 64);
+static enum MHD_Result unreadable(struct request *req)
+{
+	return request_storage_error(req, "the database cannot be read now");
 }
 
 enum MHD_Result pages_dashboard(struct request *req)
 {
 	struct page p = { EG_BUF_INIT(16 * 1024 * 1024), EG_OK };
 	struct store_filter f;
+	struct eg_diag d = EG_DIAG_INIT;
 	struct store *st;
 	int64_t total = 0;
+	char why[256];
 
-	if (!read_filter(req, &f))
-		return http_error(req, MHD_HTTP_BAD_REQUEST, RJ_COUNT, "invalid",
-				  "state must be a known state and q at most 64 bytes");
-	if (!(st = server_reader(req->srv)))
-		return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, RJ_STORAGE,
-				  "storage_unavailable", "the database cannot be read now");
+	if (!filter_parse(arg_lookup, req, PAGE_ROWS, &f, why, sizeof(why)))
+		return request_error(req, MHD_HTTP_BAD_REQUEST, RJ_COUNT, "invalid", "%s", why);
+	if (!(st = store_pool_get(&req->srv->pool, &d)))
+		return unreadable(req);
 	head(&p, "enrollguard fleet", "data-page=\"fleet\"");
 	counts_nav(&p, st, f.state);
 	lit(&p, "<main data-state=\"");
-	lit(&p, f.state >= 0 ? devstate_name((enum devstate)f.state) : "");
+	lit(&p, f.state >= 0 ? eg_fleet_state_name((enum eg_fleet_state)f.state) : "");
 	lit(&p, "\" data-q=\"");
 	esc(&p, f.q ? f.q : "");
 	lit(&p, "\" data-offset=\"");
@@ -266,7 +277,7 @@ enum MHD_Result pages_dashboard(struct request *req)
 		"<th>Pressure</th><th>In state</th><th>Last finding</th></tr></thead>\n<tbody>\n");
 	if (p.rc == EG_OK)
 		p.rc = store_list_devices(st, &f, row, &p, &total);
-	server_reader_done(req->srv, st);
+	store_pool_put(&req->srv->pool, st);
 	lit(&p, "</tbody></table>\n");
 	pager(&p, &f, total);
 	lit(&p, "</main>\n");
@@ -290,6 +301,9 @@ static int timeline_row(const struct store_event_row *e, void *arg)
 	num(p, e->seq);
 	lit(p, "</td><td class=\"type\">");
 	esc(p, e->type);
+	if (!batch_known_type(e->type))
+		lit(p, " <span class=\"unknown\" title=\"an event type this server does not "
+		       "know (a newer agent): kept, and it changes no state\">unknown type</span>");
 	lit(p, "</td><td class=\"text\">");
 	esc(p, e->text);
 	lit(p, "</td></tr>\n");
@@ -302,9 +316,9 @@ static void facts(struct page *p, const struct device *d)
 
 	temp_text(d, t, sizeof(t));
 	lit(p, "<dl class=\"facts\"><dt>State</dt><dd class=\"state s-");
-	lit(p, devstate_name(d->state));
+	lit(p, eg_fleet_state_name(d->state));
 	lit(p, "\">");
-	lit(p, state_labels[d->state]);
+	lit(p, eg_fleet_state_label(d->state));
 	lit(p, " <span class=\"detail\">");
 	esc(p, d->detail);
 	eg_format_iso(d->state_since, ts, sizeof(ts));
@@ -328,27 +342,41 @@ static void facts(struct page *p, const struct device *d)
 	esc(p, d->finding);
 	lit(p, "</dd><dt>Run</dt><dd>");
 	esc(p, d->run_id);
+	lit(p, "</dd><dt>Events</dt><dd>");
+	num(p, d->events);
+	if (d->dropped) {
+		lit(p, " (");
+		num(p, d->dropped);
+		lit(p, " older ones dropped)");
+	}
+	lit(p, "</dd><dt>Device key</dt><dd class=\"key\">");
+	if (d->key_hash[0]) {
+		lit(p, "registered <form method=\"post\" action=\"/devices/");
+		if (p->rc == EG_OK)
+			p->rc = url_escape(&p->b, d->serial);
+		lit(p, "/reset-key\"><button title=\"after a reset, the next batch with the "
+		       "enroll token registers a new key\">Reset key</button></form>");
+	} else {
+		lit(p, "none (the next batch with the enroll token registers one)");
+	}
 	lit(p, "</dd></dl>\n");
 }
 
-enum MHD_Result pages_device(struct request *req, const char *raw)
+enum MHD_Result pages_device(struct request *req)
 {
 	struct page p = { EG_BUF_INIT(16 * 1024 * 1024), EG_OK };
+	struct eg_diag diag = EG_DIAG_INIT;
+	const char *serial = req->param;
 	struct store *st;
 	struct device d;
-	char serial[256];
 	enum eg_err rc;
 
-	if (!http_path_serial(raw, serial, sizeof(serial)))
-		return http_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found",
-				  "no Mac has reported that serial number");
-	if (!(st = server_reader(req->srv)))
-		return http_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, RJ_STORAGE,
-				  "storage_unavailable", "the database cannot be read now");
+	if (!(st = store_pool_get(&req->srv->pool, &diag)))
+		return unreadable(req);
 	rc = store_get_device(st, serial, &d);
 	if (rc != EG_OK) {
-		server_reader_done(req->srv, st);
-		return http_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found",
+		store_pool_put(&req->srv->pool, st);
+		return request_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found",
 				  "no Mac has reported that serial number");
 	}
 	head(&p, "enrollguard: Mac", "data-page=\"device\"");
@@ -365,7 +393,7 @@ enum MHD_Result pages_device(struct request *req, const char *raw)
 		"</tr></thead><tbody>\n");
 	if (p.rc == EG_OK)
 		p.rc = store_device_events(st, serial, TIMELINE_MAX, timeline_row, &p);
-	server_reader_done(req->srv, st);
+	store_pool_put(&req->srv->pool, st);
 	lit(&p, "</tbody></table></main>\n");
 	return send_page(req, &p, MHD_HTTP_OK);
 }
@@ -401,7 +429,7 @@ enum MHD_Result pages_login_post(struct request *req)
 	char *end;
 
 	if (req->too_large)
-		return http_error(req, MHD_HTTP_CONTENT_TOO_LARGE, RJ_TOO_LARGE, "too_large",
+		return request_error(req, MHD_HTTP_CONTENT_TOO_LARGE, RJ_TOO_LARGE, "too_large",
 				  "the login form is at most 4096 bytes");
 	/* "token=..." is the form's only field */
 	tok = strstr(req->body.buf, "token=");
@@ -411,11 +439,11 @@ enum MHD_Result pages_login_post(struct request *req)
 			*end = '\0';
 		if (url_decode((char *)tok) &&
 		    auth_equal(tok, strlen(tok), req->srv->admin_token) &&
-		    sessions_new(&req->srv->sessions, server_now_ms(), id) == EG_OK) {
+		    sessions_new(&req->srv->sessions, clock_wall_ms(&req->srv->clock), id) == EG_OK) {
 			snprintf(cookie, sizeof(cookie),
 				 "eg_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200%s",
-				 id, req->srv->cfg.tls_cert ? "; Secure" : "");
-			return http_redirect(req, "/", cookie);
+				 id, req->srv->opts.tls_cert ? "; Secure" : "");
+			return request_redirect(req, "/", cookie);
 		}
 	}
 	metrics_reject(&req->srv->metrics, RJ_UNAUTHORIZED);
@@ -424,21 +452,48 @@ enum MHD_Result pages_login_post(struct request *req)
 
 enum MHD_Result pages_logout(struct request *req)
 {
-	const char *id = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, "eg_session");
+	const char *id = request_cookie(req, "eg_session");
 
 	if (id)
 		sessions_end(&req->srv->sessions, id);
-	return http_redirect(req, "/login",
+	return request_redirect(req, "/login",
 			     "eg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
-enum MHD_Result pages_asset(struct request *req, const char *name)
+enum MHD_Result pages_reset_key(struct request *req)
 {
+	struct eg_diag d = EG_DIAG_INIT;
+	struct eg_buf loc = EG_BUF_INIT(1024);
+	struct store *st = NULL;
+	enum MHD_Result ret;
+	enum eg_err rc;
+
+	if (store_open(req->srv->opts.db, STORE_ADMIN, &st, &d) != EG_OK)
+		return request_storage_error(req, "the database cannot be written now");
+	rc = store_reset_key(st, req->param);
+	store_close(st);
+	if (rc == EG_ERR_NOT_FOUND)
+		return request_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found",
+				     "no Mac has reported that serial number");
+	if (rc != EG_OK)
+		return request_storage_error(req, "the database cannot be written now");
+	srv_log("device key of '%.64s' reset from the dashboard (%s)", req->param, req->addr);
+	(void)eg_buf_addstr(&loc, "/devices/");
+	(void)url_escape(&loc, req->param);
+	ret = request_redirect(req, loc.buf, NULL);
+	eg_buf_release(&loc);
+	return ret;
+}
+
+enum MHD_Result pages_asset(struct request *req)
+{
+	const char *name = req->param;
+
 	if (strcmp(name, "app.js") == 0)
-		return http_reply(req, MHD_HTTP_OK, "text/javascript; charset=utf-8",
+		return request_reply(req, MHD_HTTP_OK, "text/javascript; charset=utf-8",
 				  eg_asset_app_js, strlen(eg_asset_app_js));
 	if (strcmp(name, "app.css") == 0)
-		return http_reply(req, MHD_HTTP_OK, "text/css; charset=utf-8",
+		return request_reply(req, MHD_HTTP_OK, "text/css; charset=utf-8",
 				  eg_asset_app_css, strlen(eg_asset_app_css));
-	return http_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found", "no such asset");
+	return request_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found", "no such asset");
 }

@@ -6,7 +6,9 @@
  * Each serial gets `burst` requests at once and `rate` more per second.
  * The table has a fixed number of slots; when it is full, the slot idle
  * longest is reused (a forgotten serial starts with a full bucket, which
- * errs on the side of accepting).
+ * errs on the side of accepting). Slots are chosen by SipHash under a key
+ * drawn at start, so nobody outside can choose keys that share slots and
+ * evict a flooding Mac's bucket.
  *
  * Calling sequence:
  *     struct ratelimit rl;
@@ -30,6 +32,7 @@ struct ratelimit {
 	double burst;
 	struct rl_slot *slots;  /* owned, open addressing */
 	size_t nslots;
+	uint64_t key[2];        /* SipHash key, random per table */
 };
 
 void ratelimit_init(struct ratelimit *rl, double rate, double burst, size_t nslots);

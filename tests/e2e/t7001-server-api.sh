@@ -46,10 +46,10 @@ check "the admin token does not send events: 403" test "$status" = 403
 post_events "$TMP/b1.json" wrong-token-wrong-token
 check "a wrong enroll token: 401" test "$status" = 401
 
-printf '[{"v":1,"ts":"2026-11-23T08:00:00Z","host":{"serial":"C02DDDDDDDD4"},"run_id":"r","seq":1,"type":"no.such"}]' >"$TMP/bad.json"
+printf '[{"v":1,"ts":"2026-11-23T08:00:00Z","host":{"serial":"C02DDDDDDDD4"},"run_id":"r","seq":1,"type":"Not A Type"}]' >"$TMP/bad.json"
 post_events "$TMP/bad.json"
-check "an unknown event type is 400 naming events[0].type" \
-	sh -c '[ "$1" = 400 ] && grep -q "events\[0\].type" "$2"' sh "$status" "$TMP/body"
+check "a malformed event type is 400 naming events[0].type and listing the event" \
+	sh -c '[ "$1" = 400 ] && grep -q "events\[0\].type" "$2" && grep -q "\"invalid_events\":\[0\]" "$2"' sh "$status" "$TMP/body"
 python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); e[2]["seq"]="x"; print(json.dumps(e))' "$TMP/b1.json" >"$TMP/bad2.json"
 sed -i 's/C02AAAAAAAA1/C02EEEEEEEE5/g' "$TMP/bad2.json"
 post_events "$TMP/bad2.json"

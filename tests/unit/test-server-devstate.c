@@ -17,6 +17,8 @@ static struct srv_event ev(const char *run, int64_t seq, int64_t ts, const char 
 	snprintf(e.type, sizeof(e.type), "%s", type);
 	e.seq = seq;
 	e.ts_ms = ts;
+	e.known = batch_known_type(type);
+	e.run_seen_ms = ts;   /* the server saw each run first when it began */
 	e.data_json = (char *)data;
 	e.text = (char *)text;
 	return e;
@@ -31,30 +33,30 @@ static void test_seed_000_goes_hot_blocked_then_enrolled(void **state)
 	(void)state;
 	devstate_init(&d, "FVFXC2ABJ1WK");
 	APPLY(&d, "r1", 1, 1000, "run.start", "{}", "enrollguard 0.1.0");
-	assert_string_equal(devstate_name(d.state), "running");
+	assert_string_equal(eg_fleet_state_name(d.state), "running");
 	APPLY(&d, "r1", 2, 2000, "thermal.sample",
 	      "{\"cpu_die_c\":96.250,\"thermal_pressure\":\"Heavy\",\"hot\":true}", "CPU die 96 C");
-	assert_int_equal(d.state, DS_HOT);
+	assert_int_equal(d.state, EG_FS_HOT);
 	assert_true(d.has_temp);
 	assert_int_equal(d.temp_milli, 96250);
 	assert_string_equal(d.pressure, "Heavy");
 	APPLY(&d, "r1", 3, 3000, "dasd.verdict",
 	      "{\"decision\":\"Absolutely Must Not Proceed\",\"blocking_policy\":\"ThermalPolicy\","
 	      "\"rationale\":\"thermalLevel >= 2\"}", "dasd: ThermalPolicy ...");
-	assert_int_equal(d.state, DS_BLOCKED);
+	assert_int_equal(d.state, EG_FS_BLOCKED);
 	assert_string_equal(d.detail, "ThermalPolicy: thermalLevel >= 2");
 	assert_int_equal(d.state_since, 3000);
 	APPLY(&d, "r1", 4, 4000, "renew.attempt", "{\"attempt\":2}", "attempt 2");
 	assert_int_equal(d.attempt, 2);
-	assert_int_equal(d.state, DS_BLOCKED);   /* still blocked while dasd says so */
+	assert_int_equal(d.state, EG_FS_BLOCKED);   /* still blocked while dasd says so */
 	APPLY(&d, "r1", 5, 5000, "dasd.verdict",
 	      "{\"decision\":\"Can Proceed\",\"blocking_policy\":\"\"}", "dasd: Can Proceed");
-	assert_int_equal(d.state, DS_RUNNING);
+	assert_int_equal(d.state, EG_FS_RUNNING);
 	APPLY(&d, "r1", 6, 6000, "run.enrolled", "{}", "enrolled on attempt 2");
-	assert_int_equal(d.state, DS_ENROLLED);
+	assert_int_equal(d.state, EG_FS_ENROLLED);
 	/* the gave_up of an older tail must not hide that it enrolled */
 	APPLY(&d, "r1", 7, 7000, "run.gave_up", "{}", "x");
-	assert_int_equal(d.state, DS_ENROLLED);
+	assert_int_equal(d.state, EG_FS_ENROLLED);
 }
 
 static void test_late_and_repeated_events_do_not_move_the_state_back(void **state)
@@ -65,19 +67,19 @@ static void test_late_and_repeated_events_do_not_move_the_state_back(void **stat
 	(void)state;
 	devstate_init(&d, "FVFXC2ABJ1WK");
 	APPLY(&d, "r1", 5, 5000, "run.gave_up", "{}", "no configuration after 20 attempts");
-	assert_int_equal(d.state, DS_GAVE_UP);
+	assert_int_equal(d.state, EG_FS_GAVE_UP);
 	e = ev("r1", 3, 3000, "setup.waiting", "{}", "waiting");
 	assert_false(devstate_apply(&d, &e));
-	assert_int_equal(d.state, DS_GAVE_UP);
+	assert_int_equal(d.state, EG_FS_GAVE_UP);
 	assert_string_equal(d.finding, "no configuration after 20 attempts");
 	/* an older run arriving late changes nothing either */
 	e = ev("r0", 9, 1000, "run.enrolled", "{}", "old");
 	assert_false(devstate_apply(&d, &e));
-	assert_int_equal(d.state, DS_GAVE_UP);
+	assert_int_equal(d.state, EG_FS_GAVE_UP);
 	assert_int_equal(d.events, 3);
 	/* a new run starts over */
 	APPLY(&d, "r2", 1, 9000, "run.start", "{}", "again");
-	assert_int_equal(d.state, DS_RUNNING);
+	assert_int_equal(d.state, EG_FS_RUNNING);
 	assert_string_equal(d.run_id, "r2");
 }
 
@@ -88,13 +90,13 @@ static void test_failed_attempts_make_it_retrying_with_the_reason(void **state)
 	(void)state;
 	devstate_init(&d, "C02HUNG0MD6M");
 	APPLY(&d, "r", 1, 1, "setup.waiting", "{}", "waiting for Setup Assistant");
-	assert_int_equal(d.state, DS_WAITING);
+	assert_int_equal(d.state, EG_FS_WAITING);
 	APPLY(&d, "r", 2, 2, "setup.found", "{}", "Setup Assistant runs");
 	APPLY(&d, "r", 3, 3, "renew.attempt", "{\"attempt\":1}", "attempt 1");
-	assert_int_equal(d.state, DS_RUNNING);
+	assert_int_equal(d.state, EG_FS_RUNNING);
 	APPLY(&d, "r", 4, 4, "renew.result", "{\"attempt\":1,\"ok\":false}",
 	      "attempt 1 failed: profiles timed out after 60s and was killed");
-	assert_int_equal(d.state, DS_RETRYING);
+	assert_int_equal(d.state, EG_FS_RETRYING);
 	assert_string_equal(d.finding, "attempt 1 failed: profiles timed out after 60s and was killed");
 }
 
@@ -126,7 +128,7 @@ static void test_setup_assistant_findings_outrank_the_retries(void **state)
 	APPLY(&d, "r", 3, 3, "dasd.verdict",
 	      "{\"decision\":\"Absolutely Must Not Proceed\",\"blocking_policy\":\"ThermalPolicy\","
 	      "\"rationale\":\"thermalLevel >= 2\"}", "dasd: ThermalPolicy Absolutely Must Not Proceed");
-	assert_int_equal(d.state, DS_BLOCKED);
+	assert_int_equal(d.state, EG_FS_BLOCKED);
 	assert_string_equal(d.detail, "ThermalPolicy: thermalLevel >= 2");
 	assert_string_equal(d.finding,
 			    "Setup Assistant finished before the enrollment configuration arrived");
@@ -136,7 +138,7 @@ static void test_setup_assistant_findings_outrank_the_retries(void **state)
 	/* the end of the run says what to do now */
 	APPLY(&d, "r", 5, 5, "run.enrolled", "{}",
 	      "done after 3 attempts, but after Setup Assistant: the Mac's user must accept");
-	assert_int_equal(d.state, DS_ENROLLED);
+	assert_int_equal(d.state, EG_FS_ENROLLED);
 	assert_string_equal(d.finding,
 			    "done after 3 attempts, but after Setup Assistant: the Mac's user must accept");
 

@@ -7,11 +7,10 @@
  */
 'use strict';
 
-const LABELS = {
-  running: 'running', waiting: 'waiting for Setup Assistant', hot: 'hot',
-  blocked: 'blocked by dasd', retrying: 'retrying', enrolled: 'enrolled',
-  gave_up: 'gave up', stopped: 'stopped',
-};
+/* The states' labels come from the server (core/fleetstate.c), in the page. */
+const LABELS = {};
+for (const s of JSON.parse(document.body ? document.body.dataset.states || '[]' : '[]'))
+  LABELS[s.name] = s.label;
 
 function ago(ms) {
   const s = Math.max(0, Math.floor((Date.now() - ms) / 1000));
