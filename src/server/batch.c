@@ -154,9 +154,9 @@ static enum eg_err check_data(struct where *w, json_t *ev, const struct srv_even
 
 	if (!json_is_object(data))
 		return EG_OK;
-	if (strcmp(e->type, "thermal.sample") == 0)
+	if (e->etype == EG_EV_THERMAL_SAMPLE)
 		rc = check_number(w, data, "cpu_die_c", -100, 200, false);
-	if (rc == EG_OK && strncmp(e->type, "renew.", 6) == 0)
+	if (rc == EG_OK && eg_event_type_has_key(e->etype, "attempt", 7))
 		rc = check_number(w, data, "attempt", 0, 1000000, true);
 	return rc;
 }
@@ -213,7 +213,7 @@ static enum eg_err parse_event(struct where *w, json_t *ev, struct srv_event *e,
 	    (rc = get_str(w, ev, "type", "type", e->type, sizeof(e->type), 1)) ||
 	    (rc = check_type(w, e->type)))
 		return rc;
-	e->known = batch_known_type(e->type);
+	e->etype = eg_event_type_lookup(e->type, strlen(e->type));
 	if ((rc = check_data(w, ev, e)) != EG_OK)
 		return rc;
 	return parse_body(w, ev, e);
@@ -244,7 +244,7 @@ static enum eg_err parse_events(json_t *root, struct batch *b, int64_t now_ms,
 		b->bad[b->nbad++] = i;
 	}
 	for (i = 0; i < n; i++)
-		b->unknown += !b->ev[i].known && b->ev[i].type[0];
+		b->unknown += b->ev[i].etype == EG_EV_UNKNOWN && b->ev[i].type[0];
 	if (b->nbad == 0)
 		return EG_OK;
 	if (b->nbad > 1)

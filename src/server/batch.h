@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "event.h"
 
 #define BATCH_MAX_EVENTS 1000
 #define BATCH_MAX_BYTES (1024 * 1024)
@@ -49,7 +50,7 @@ struct srv_event {
 	int64_t seq;            /* 1 .. 2^53 */
 	int64_t ts_ms;          /* UTC */
 	char type[33];
-	bool known;             /* a type this server knows (it may change state) */
+	enum eg_event_type etype;   /* EG_EV_UNKNOWN: a type this server does not know */
 	int64_t run_seen_ms;    /* when the server first saw run_id (set by the store) */
 	char *data_json;        /* owned: compact JSON object, never NULL */
 	char *text;             /* owned: never NULL */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event.h"
 #include "json.h"
 #include "timefmt.h"
 #include "banned.h"
@@ -40,7 +41,8 @@ static bool finding_is_setup(const struct device *d)
 
 static void set_finding(struct device *d, const struct srv_event *e, bool final)
 {
-	if (final || !finding_is_setup(d) || strncmp(e->type, "setup.", 6) == 0)
+	if (final || !finding_is_setup(d) || e->etype == EG_EV_SETUP_ENDED ||
+	    e->etype == EG_EV_SETUP_STUCK || e->etype == EG_EV_SETUP_TIMEOUT)
 		snprintf(d->finding, sizeof(d->finding), "%s", e->text);
 }
 
@@ -94,7 +96,7 @@ static void apply_renew(struct device *d, const struct srv_event *e, json_t *dat
 	if (json_is_integer(n) && json_integer_value(n) >= 0 &&
 	    json_integer_value(n) <= 1000000)
 		d->attempt = json_integer_value(n);
-	if (strcmp(e->type, "renew.attempt") == 0) {
+	if (e->etype == EG_EV_RENEW_ATTEMPT) {
 		if (d->state != EG_FS_BLOCKED && d->state != EG_FS_HOT)
 			set_state(d, e, d->attempt > 1 ? EG_FS_RETRYING : EG_FS_RUNNING, e->text);
 		return;
@@ -107,39 +109,37 @@ static void apply_renew(struct device *d, const struct srv_event *e, json_t *dat
 }
 
 /* The events that change the state without looking at their data. */
+/* The events that change the state without looking at their data. */
 static bool apply_simple(struct device *d, const struct srv_event *e)
 {
-	static const struct {
-		const char *type;
-		enum eg_fleet_state state;
-		int finding;   /* the text becomes the finding; 2: whatever it was */
-	} simple[] = {
-		{ "setup.waiting", EG_FS_WAITING, 0 },  { "setup.found", EG_FS_RUNNING, 0 },
-		{ "setup.timeout", EG_FS_RUNNING, 1 },  { "ucrt.acquired", EG_FS_RUNNING, 0 },
-		{ "run.enrolled", EG_FS_ENROLLED, 2 },  { "run.gave_up", EG_FS_GAVE_UP, 2 },
-		{ "run.interrupted", EG_FS_STOPPED, 0 },
-	};
-	size_t i;
+	enum eg_fleet_state to;
+	int finding = 0;   /* 1: the text becomes the finding; 2: whatever it was */
 
-	for (i = 0; i < sizeof(simple) / sizeof(*simple); i++) {
-		if (strcmp(e->type, simple[i].type) != 0)
-			continue;
-		/* a later gave_up line (LaunchDaemon kept) must not hide enrolled */
-		if (d->state == EG_FS_ENROLLED && simple[i].state == EG_FS_GAVE_UP)
-			return true;
-		set_state(d, e, simple[i].state, e->text);
-		if (simple[i].finding)
-			set_finding(d, e, simple[i].finding == 2);
-		return true;
-	}
-	if (strcmp(e->type, "ucrt.unavailable") == 0 ||
-	    strcmp(e->type, "setup.ended") == 0 || strcmp(e->type, "setup.stuck") == 0 ||
-	    strcmp(e->type, "config.unavailable") == 0 ||
-	    strcmp(e->type, "cloudconfig.retry") == 0) {
+	switch (e->etype) {
+	case EG_EV_SETUP_WAITING: to = EG_FS_WAITING; break;
+	case EG_EV_SETUP_FOUND: to = EG_FS_RUNNING; break;
+	case EG_EV_SETUP_TIMEOUT: to = EG_FS_RUNNING; finding = 1; break;
+	case EG_EV_UCRT_ACQUIRED: to = EG_FS_RUNNING; break;
+	case EG_EV_RUN_ENROLLED: to = EG_FS_ENROLLED; finding = 2; break;
+	case EG_EV_RUN_GAVE_UP: to = EG_FS_GAVE_UP; finding = 2; break;
+	case EG_EV_RUN_INTERRUPTED: to = EG_FS_STOPPED; break;
+	case EG_EV_UCRT_UNAVAILABLE:
+	case EG_EV_SETUP_ENDED:
+	case EG_EV_SETUP_STUCK:
+	case EG_EV_CONFIG_UNAVAILABLE:
+	case EG_EV_CLOUDCONFIG_RETRY:
 		set_finding(d, e, false);
 		return true;
+	default:
+		return false;
 	}
-	return false;
+	/* a later gave_up line (LaunchDaemon kept) must not hide enrolled */
+	if (d->state == EG_FS_ENROLLED && to == EG_FS_GAVE_UP)
+		return true;
+	set_state(d, e, to, e->text);
+	if (finding)
+		set_finding(d, e, finding == 2);
+	return true;
 }
 
 static void apply_event(struct device *d, const struct srv_event *e)
@@ -148,12 +148,24 @@ static void apply_event(struct device *d, const struct srv_event *e)
 
 	if (apply_simple(d, e))
 		return;
+	switch (e->etype) {
+	case EG_EV_THERMAL_SAMPLE:
+	case EG_EV_DASD_VERDICT:
+	case EG_EV_RENEW_ATTEMPT:
+	case EG_EV_RENEW_RESULT:
+	case EG_EV_RENEW_PREFLIGHT:
+	case EG_EV_RENEW_PROMPTED:
+	case EG_EV_RENEW_STOPPED:
+		break;
+	default:
+		return;
+	}
 	data = json_loads(e->data_json, 0, NULL);
-	if (strcmp(e->type, "thermal.sample") == 0)
+	if (e->etype == EG_EV_THERMAL_SAMPLE)
 		apply_thermal(d, e, data);
-	else if (strcmp(e->type, "dasd.verdict") == 0)
+	else if (e->etype == EG_EV_DASD_VERDICT)
 		apply_dasd(d, e, data);
-	else if (strncmp(e->type, "renew.", 6) == 0 && strcmp(e->type, "renew.start") != 0)
+	else
 		apply_renew(d, e, data);
 	json_decref(data);
 }
@@ -192,7 +204,7 @@ bool devstate_apply(struct device *d, const struct srv_event *e)
 	d->events++;
 	if (same_run ? e->seq <= d->last_seq : e->run_seen_ms < d->run_seen)
 		return false;   /* late: the device already shows something newer */
-	if (!e->known)
+	if (e->etype == EG_EV_UNKNOWN)
 		return false;   /* stored and shown in the timeline; no state */
 	if (!same_run) {
 		snprintf(d->run_id, sizeof(d->run_id), "%s", e->run_id);

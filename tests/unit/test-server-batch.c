@@ -126,8 +126,8 @@ static void test_an_unknown_type_from_a_newer_agent_is_kept_and_marked(void **st
 	assert_int_equal(parse("[" EVENT("C02ZK0AAMD6M", 1, "run.start") ","
 			       EVENT("C02ZK0AAMD6M", 2, "bluetooth.paired") "]", &b, &d), EG_OK);
 	assert_int_equal(b.n, 2);
-	assert_true(b.ev[0].known);
-	assert_false(b.ev[1].known);
+	assert_int_equal(b.ev[0].etype, EG_EV_RUN_START);
+	assert_int_equal(b.ev[1].etype, EG_EV_UNKNOWN);
 	assert_string_equal(b.ev[1].type, "bluetooth.paired");
 	assert_int_equal(b.unknown, 1);
 	batch_release(&b);

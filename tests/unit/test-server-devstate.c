@@ -17,7 +17,7 @@ static struct srv_event ev(const char *run, int64_t seq, int64_t ts, const char 
 	snprintf(e.type, sizeof(e.type), "%s", type);
 	e.seq = seq;
 	e.ts_ms = ts;
-	e.known = batch_known_type(type);
+	e.etype = eg_event_type_lookup(type, strlen(type));
 	e.run_seen_ms = ts;   /* the server saw each run first when it began */
 	e.data_json = (char *)data;
 	e.text = (char *)text;
