@@ -8,10 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "alloc.h"
 #include "buf.h"
 #include "file.h"
 #include "mac.h"
+#include "usage.h"
 #include "banned.h"
 
 #define BATCH_EVENTS 50
@@ -19,17 +23,23 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 60000
 #define IDLE_WAIT_MS 1000
+#define ANSWER_MAX (64 * 1024)
+#define KEY_HEADER "X-Enrollguard-Device-Key: "
+#define KEY_BYTES 32            /* 64 hex digits */
 
-static size_t discard(char *p, size_t size, size_t n, void *ctx)
+/* The server's answer body, kept up to ANSWER_MAX for a 400's details. */
+static size_t keep_answer(char *p, size_t size, size_t n, void *ctx)
 {
-	(void)p;
-	(void)ctx;
+	struct eg_buf *b = ctx;
+
+	if (b->len + size * n <= ANSWER_MAX)
+		(void)eg_buf_add(b, p, size * n);
 	return size * n;
 }
 
 /* POST batch; returns the HTTP status, or 0 with why set when none came. */
 static long post(struct reporter *rp, CURL *curl, const struct eg_buf *batch,
-		 char *why, size_t whylen)
+		 struct eg_buf *answer, char *why, size_t whylen)
 {
 	struct curl_slist *h = NULL;
 	long status = 0;
@@ -37,12 +47,16 @@ static long post(struct reporter *rp, CURL *curl, const struct eg_buf *batch,
 
 	h = curl_slist_append(h, "Content-Type: application/json");
 	h = curl_slist_append(h, rp->auth_header);
+	if (rp->key_header)
+		h = curl_slist_append(h, rp->key_header);
 	h = curl_slist_append(h, "Expect:");
 	curl_easy_setopt(curl, CURLOPT_URL, rp->url);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, batch->buf);
 	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)batch->len);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+	eg_buf_reset(answer);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_answer);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 20000L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -83,30 +97,171 @@ static void wait_ms(struct reporter *rp, int64_t ms)
 	(void)pthread_cond_timedwait(&rp->wake, &rp->lock, &ts);
 }
 
-/* After an answer: commit or set aside; returns the next backoff (0 = go on). */
-static int64_t handle(struct reporter *rp, long status, size_t n, uint64_t end,
+/* The indexes the server named in "invalid_events":[3,7]; how many (at most max). */
+static size_t named_events(const struct eg_buf *answer, size_t *idx, size_t max)
+{
+	const char *p = strstr(answer->buf, "\"invalid_events\":[");
+	size_t n = 0, v;
+
+	if (!p)
+		return 0;
+	for (p += 18; *p && *p != ']' && n < max; p++) {
+		if (*p < '0' || *p > '9')
+			continue;
+		for (v = 0; *p >= '0' && *p <= '9' && v < 100000; p++)
+			v = v * 10 + (size_t)(*p - '0');
+		idx[n++] = v;
+		if (*p == ']')
+			break;
+	}
+	return n;
+}
+
+/*
+ * The elements of the JSON array in b (the spool's batch, one complete
+ * event object per element): their start offsets and lengths. Returns
+ * how many, or 0 when b is not an array of objects.
+ */
+static size_t split_batch(const struct eg_buf *b, size_t *off, size_t *len, size_t max)
+{
+	size_t i, n = 0, depth = 0, start = 0;
+	bool in_str = false, esc = false;
+
+	for (i = 0; i < b->len; i++) {
+		char c = b->buf[i];
+
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"')
+			in_str = true;
+		else if (c == '{' && depth++ == 1)
+			start = i;
+		else if (c == '[' && depth++ == 0)
+			continue;
+		else if ((c == '}' || c == ']') && depth > 0 && --depth == 1 && c == '}' && n < max) {
+			off[n] = start;
+			len[n++] = i + 1 - start;
+		}
+	}
+	return n;
+}
+
+/*
+ * A 400 named some events as malformed: rebuild batch without them.
+ * Returns how many were left out (0 when the answer named none).
+ */
+static size_t drop_named(struct eg_buf *batch, const struct eg_buf *answer, size_t n)
+{
+	static size_t idx[BATCH_EVENTS], off[BATCH_EVENTS], len[BATCH_EVENTS];
+	struct eg_buf keep = EG_BUF_INIT(BATCH_BYTES + 2 * BATCH_EVENTS + 64);
+	size_t nbad = named_events(answer, idx, BATCH_EVENTS), nel, i, j, dropped = 0;
+	bool bad, first = true;
+
+	if (!nbad || (nel = split_batch(batch, off, len, BATCH_EVENTS)) != n)
+		return 0;
+	(void)eg_buf_addch(&keep, '[');
+	for (i = 0; i < nel; i++) {
+		for (bad = false, j = 0; j < nbad; j++)
+			bad |= idx[j] == i;
+		if (bad) {
+			dropped++;
+			continue;
+		}
+		if (!first)
+			(void)eg_buf_addch(&keep, ',');
+		(void)eg_buf_add(&keep, batch->buf + off[i], len[i]);
+		first = false;
+	}
+	(void)eg_buf_addch(&keep, ']');
+	eg_buf_reset(batch);
+	(void)eg_buf_add(batch, keep.buf, keep.len);
+	eg_buf_release(&keep);
+	return dropped;
+}
+
+/* The "detail" of an error answer, for the log (control characters cut). */
+static void answer_detail(const struct eg_buf *answer, char *out, size_t n)
+{
+	const char *p = strstr(answer->buf, "\"detail\":\"");
+	size_t i = 0;
+
+	out[0] = '\0';
+	if (!p)
+		return;
+	for (p += 10; *p && *p != '"' && i + 1 < n; p++)
+		if ((unsigned char)*p >= 0x20)
+			out[i++] = *p;
+	out[i] = '\0';
+}
+
+/*
+ * After an answer: commit, drop what the server named, or keep and back
+ * off. Returns the next backoff (0 = go on at once).
+ *
+ * 2xx: sent. 400 naming events: only those are dropped (logged; the
+ * JSON-lines log keeps them) and the rest is sent again at once. 400 or
+ * 413 without names: a batch of one is dropped; a larger batch is sent
+ * again one event at a time, so only the bad one goes. Anything else
+ * (401, 403, 429, 5xx, no answer) keeps every event and backs off: the
+ * server may take them later.
+ */
+static int64_t handle(struct reporter *rp, long status, struct eg_buf *batch,
+		      const struct eg_buf *answer, size_t *n, uint64_t end,
 		      int64_t backoff, const char *why)
 {
 	struct eg_diag d = EG_DIAG_INIT;
+	char detail[200];
+	size_t dropped;
 
-	if ((status >= 200 && status < 300) || status == 400 || status == 413) {
-		if (status >= 400) {
-			rp->rejected += n;
-			snprintf(rp->last_error, sizeof(rp->last_error),
-				 "the server refused %zu events (HTTP %ld); they stay in the "
-				 "JSON-lines log", n, status);
-		} else {
-			rp->sent += n;
-			rp->last_error[0] = '\0';
-		}
+	if (status >= 200 && status < 300) {
+		rp->sent += *n;
+		rp->last_error[0] = '\0';
+		if (rp->one_by_one)
+			rp->one_by_one--;
+		(void)eg_spool_commit(&rp->spool, end, &d);
+		return 0;
+	}
+	answer_detail(answer, detail, sizeof(detail));
+	if (status == 400 && (dropped = drop_named(batch, answer, *n)) > 0) {
+		rp->rejected += dropped;
+		*n -= dropped;
+		warning("the server refused %zu of %zu events as malformed (%s); dropped "
+			"them (the JSON-lines log keeps them) and sent the rest", dropped,
+			dropped + *n, detail);
+		rp->resend = *n > 0;
+		if (!rp->resend)
+			(void)eg_spool_commit(&rp->spool, end, &d);
+		return 0;
+	}
+	if ((status == 400 || status == 413) && *n > 1) {
+		rp->one_by_one = *n;
+		return 0;
+	}
+	if (status == 400 || status == 413) {
+		rp->rejected += *n;
+		snprintf(rp->last_error, sizeof(rp->last_error),
+			 "the server refused %zu event (HTTP %ld: %s); it stays in the JSON-lines log",
+			 *n, status, detail);
+		warning("%s", rp->last_error);
+		if (rp->one_by_one)
+			rp->one_by_one--;
 		(void)eg_spool_commit(&rp->spool, end, &d);
 		return 0;
 	}
 	if (status)
-		snprintf(rp->last_error, sizeof(rp->last_error), "the server answered HTTP %ld",
-			 status);
+		snprintf(rp->last_error, sizeof(rp->last_error), "the server answered HTTP %ld%s%s",
+			 status, detail[0] ? ": " : "", detail);
 	else
 		snprintf(rp->last_error, sizeof(rp->last_error), "%s", why);
+	if (status == 401 || status == 403)
+		warning("%s; the events wait in the spool", rp->last_error);
 	return backoff_next(backoff);
 }
 
@@ -137,6 +292,7 @@ static void *run(void *arg)
 {
 	struct reporter *rp = arg;
 	struct eg_buf batch = EG_BUF_INIT(BATCH_BYTES + 2 * BATCH_EVENTS + 64);
+	struct eg_buf answer = EG_BUF_INIT(ANSWER_MAX + 1);
 	CURL *curl = curl_easy_init();
 	int64_t backoff = 0;
 	char why[CURL_ERROR_SIZE];
@@ -146,22 +302,27 @@ static void *run(void *arg)
 
 	pthread_mutex_lock(&rp->lock);
 	while (curl && !give_up_flush(rp)) {
-		if (eg_spool_peek(&rp->spool, BATCH_EVENTS, BATCH_BYTES, &batch, &n, &end) != EG_OK ||
-		    (n == 0 && end == rp->spool.sent)) {
+		/* after a 400 that named events, the same batch without them goes again */
+		if (!rp->resend &&
+		    (eg_spool_peek(&rp->spool, rp->one_by_one ? 1 : BATCH_EVENTS, BATCH_BYTES,
+				   &batch, &n, &end) != EG_OK ||
+		     (n == 0 && end == rp->spool.sent))) {
 			if (rp->stopping)
 				break;          /* all sent */
 			wait_ms(rp, IDLE_WAIT_MS);
 			continue;
 		}
+		rp->resend = false;
 		pthread_mutex_unlock(&rp->lock);
 		why[0] = '\0';
-		status = n ? post(rp, curl, &batch, why, sizeof(why)) : 400;
+		status = n ? post(rp, curl, &batch, &answer, why, sizeof(why)) : 400;
 		pthread_mutex_lock(&rp->lock);
-		backoff = handle(rp, status, n, end, backoff, why);
+		backoff = handle(rp, status, &batch, &answer, &n, end, backoff, why);
 		if (backoff && !give_up_flush(rp))
 			sleep_backoff(rp, backoff);
 	}
 	pthread_mutex_unlock(&rp->lock);
+	eg_buf_release(&answer);
 	eg_buf_release(&batch);
 	if (curl)
 		curl_easy_cleanup(curl);
@@ -192,6 +353,105 @@ static enum eg_err read_token(const char *path, char **header, struct eg_diag *d
 out:
 	eg_buf_release(&b);
 	return rc;
+}
+
+/* "<state dir>/device-key": the directory that holds the spool. */
+static void key_path(const char *spool_dir, char *out, size_t n)
+{
+	const char *slash = strrchr(spool_dir, '/');
+
+	if (slash && slash != spool_dir)
+		snprintf(out, n, "%.*s/device-key", (int)(slash - spool_dir), spool_dir);
+	else
+		snprintf(out, n, "%s/../device-key", spool_dir);
+}
+
+static bool key_valid(const char *k, size_t len)
+{
+	size_t i;
+
+	if (len != 2 * KEY_BYTES)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* A new random key, written 0600 and renamed into place. */
+static enum eg_err create_key(const char *path, char key[2 * KEY_BYTES + 1],
+			      struct eg_diag *diag)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[KEY_BYTES];
+	char tmp[PATH_MAX + 8];
+	ssize_t got = -1;
+	int fd, i;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
+		got = read(fd, raw, sizeof(raw));
+		close(fd);
+	}
+	if (got != (ssize_t)sizeof(raw))
+		return eg_diag_set(diag, EG_ERR_IO, "cannot read /dev/urandom for a device key");
+	for (i = 0; i < KEY_BYTES; i++) {
+		key[2 * i] = hex[raw[i] >> 4];
+		key[2 * i + 1] = hex[raw[i] & 15];
+	}
+	key[2 * KEY_BYTES] = '\0';
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, key, 2 * KEY_BYTES) != 2 * KEY_BYTES ||
+	    write(fd, "\n", 1) != 1 || fsync(fd) != 0 || rename(tmp, path) != 0) {
+		if (fd >= 0)
+			close(fd);
+		(void)unlink(tmp);
+		return eg_diag_set(diag, EG_ERR_IO, "cannot write the device key '%s': %s",
+				   path, strerror(errno));
+	}
+	close(fd);
+	return EG_OK;
+}
+
+/*
+ * The Mac's device key (enrollguard-server(8), DEVICE KEYS): read from
+ * the state dir, or made and kept there (0600) on the first run. The
+ * server registers it with the first batch and from then on takes
+ * nothing for this serial without it.
+ */
+static enum eg_err load_key(struct reporter *rp, const char *spool_dir, struct eg_diag *diag)
+{
+	char path[PATH_MAX], key[2 * KEY_BYTES + 8];
+	struct stat st;
+	enum eg_err rc = EG_OK;
+	ssize_t n = -1;
+	int fd;
+
+	key_path(spool_dir, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((st.st_mode & 077) != 0)
+			(void)fchmod(fd, 0600);   /* it is a credential */
+		n = read(fd, key, sizeof(key) - 1);
+	}
+	if (fd >= 0)
+		close(fd);
+	while (n > 0 && (key[n - 1] == '\n' || key[n - 1] == ' '))
+		n--;
+	if (n < 0 || !key_valid(key, (size_t)n)) {
+		if (fd >= 0)
+			warning("device key '%s' is malformed: making a new one (an admin may "
+				"have to reset this Mac's key on the server)", path);
+		rc = create_key(path, key, diag);
+		n = 2 * KEY_BYTES;
+	}
+	if (rc != EG_OK)
+		return rc;
+	key[n] = '\0';
+	rp->key_header = eg_xmalloc(sizeof(KEY_HEADER) + (size_t)n);
+	snprintf(rp->key_header, sizeof(KEY_HEADER) + (size_t)n, "%s%s", KEY_HEADER, key);
+	return EG_OK;
 }
 
 enum eg_err reporter_start(struct reporter *rp, const char *base_url,
@@ -226,6 +486,10 @@ enum eg_err reporter_start(struct reporter *rp, const char *base_url,
 		 len && base_url[len - 1] == '/' ? "api/v1/events" : "/api/v1/events");
 	if ((rc = eg_spool_open(&rp->spool, spool_dir, max_bytes, diag)) != EG_OK)
 		goto fail;
+	if ((rc = load_key(rp, spool_dir, diag)) != EG_OK) {
+		eg_spool_close(&rp->spool);
+		goto fail;
+	}
 	pthread_mutex_init(&rp->lock, NULL);
 	pthread_cond_init(&rp->wake, NULL);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
@@ -240,7 +504,8 @@ fail:
 	free(rp->url);
 	free(rp->auth_header);
 	free(rp->ca_file);
-	rp->url = rp->auth_header = rp->ca_file = NULL;
+	free(rp->key_header);
+	rp->url = rp->auth_header = rp->ca_file = rp->key_header = NULL;
 	return rc;
 }
 
@@ -283,6 +548,7 @@ void reporter_stop(struct reporter *rp, uint64_t flush_ms)
 	free(rp->url);
 	free(rp->auth_header);
 	free(rp->ca_file);
-	rp->url = rp->auth_header = rp->ca_file = NULL;
+	free(rp->key_header);
+	rp->url = rp->auth_header = rp->ca_file = rp->key_header = NULL;
 	rp->running = false;
 }

@@ -7,8 +7,18 @@
  * and marks them sent only on a 2xx answer. Failures back off
  * exponentially (1 s to 60 s, with jitter); nothing the reporter does
  * ever waits the enrollment: the run only takes a mutex for an append.
- * A batch the server refuses as invalid (400, 413) is set aside with a
- * warning in the log, so one bad event cannot block the rest.
+ *
+ * The wire protocol (enrollguard-server(8)): each batch carries the
+ * enroll token and the Mac's device key (X-Enrollguard-Device-Key), a
+ * random key kept 0600 in the state dir as device-key, beside the spool,
+ * made on the first run. The server registers the key with the first
+ * batch and then takes nothing for this serial without it.
+ * The reporter never drops a batch it could resend: on a 400 it drops
+ * only the events the server names ("invalid_events") and sends the rest
+ * at once; a 400 or 413 that names none makes it send that batch one
+ * event at a time, so only the bad one is dropped. Each drop is a
+ * warning in the log (the JSON-lines log keeps the events). 401, 403,
+ * 429 and 5xx keep everything and back off.
  *
  * Calling sequence:
  *     struct reporter rp = REPORTER_INIT;
@@ -35,6 +45,9 @@ struct reporter {
 	char *url;              /* owned: ".../api/v1/events" */
 	char *auth_header;      /* owned: "Authorization: Bearer ..." */
 	char *ca_file;          /* owned: PEM bundle to trust, or NULL */
+	char *key_header;       /* owned: "X-Enrollguard-Device-Key: ..." */
+	size_t one_by_one;      /* send this many more events one per batch */
+	bool resend;            /* the last batch, less what a 400 named, goes again */
 	bool stopping;
 	int64_t flush_deadline_ms;   /* monotonic; when stopping */
 	uint64_t sent;          /* events the server took */

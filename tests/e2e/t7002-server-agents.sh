@@ -22,6 +22,33 @@ check "with the same seq numbers" sh -c '
 	cmp -s "$3" "$4"' sh "$TMP/body" "$JSONL" "$TMP/s1" "$TMP/s2"
 eg status --json >"$TMP/st"
 check "status: nothing waits to be sent" grep -q '"events_waiting_to_send":0' "$TMP/st"
+check "the agent keeps its device key in the state dir, mode 0600" \
+	test "$(stat -c %a "$ROOT/var/db/enrollguard/device-key")" = 600
+admin_get /api/v1/devices/C02ZK0AAMD6M
+check "the server registered the Mac's key with its first batch" test "$(jq_py 'j["device"]["has_key"]')" = True
+events C02ZK0AAMD6M forged 1 1 run.gave_up >"$TMP/forged.json"; post_events "$TMP/forged.json"
+check "the enroll token alone cannot write for that Mac any more (403)" \
+	sh -c '[ "$1" = 403 ] && grep -q wrong_device_key "$2"' sh "$status" "$TMP/body"
+
+# a spool holding one event the server refuses (dated past its clock)
+# between two good ones: only that one is dropped, and the log says so
+SPOOL=$ROOT/var/db/enrollguard/spool
+python3 - "$SPOOL/events.jsonl" <<'PY'
+import json, sys
+def ev(seq, ts):
+    return json.dumps({"v": 1, "ts": ts, "host": {"serial": "C02ZK0AAMD6M"}, "run_id": "old1",
+                       "seq": seq, "type": "wait", "data": {}, "text": "from an older run"})
+with open(sys.argv[1], "a") as f:
+    f.write(ev(1, "2026-11-23T08:00:00.000Z") + "\n" + ev(2, "9999-12-31T00:00:00.000Z") + "\n" +
+            ev(3, "2026-11-23T08:00:02.000Z") + "\n")
+PY
+run_eg "$TMP/out6" run --retry-delay 100ms --thermal-interval 1s \
+	--report-url "$URL" --report-token-file /etc/enrollguard/report.token
+admin_get /api/v1/devices/C02ZK0AAMD6M
+check "a 400 drops only the event the server named: the two good ones arrive" \
+	test "$(jq_py 'sorted(e["seq"] for e in j["events"] if e["run_id"] == "old1")')" = "[1, 3]"
+check "and the agent's log says what it dropped and why" \
+	has "$TMP/out6" "the server refused 1 of .* events as malformed (events\[.*\].ts"
 
 # the server is down when the Mac boots and comes up a few seconds later
 stop_server
