@@ -265,13 +265,11 @@ enum eg_err eg_parse_duration(const char *text, uint64_t *ms, uint64_t max_ms)
 		mult = 60000;
 	else if (!eg_scan_ch(&s, 'h'))
 		mult = 3600000;
-	else if (!eg_scan_ch(&s, 'd'))
-		mult = 86400000;
 	else
 		return EG_ERR_INVALID;
 	if (!eg_scan_eof(&s))
 		return EG_ERR_INVALID;
-	if (n > max_ms / mult)
+	if (n * mult > max_ms)
 		return EG_ERR_RANGE;
 	*ms = n * mult;
 	return EG_OK;

@@ -81,7 +81,7 @@ struct eg_str eg_str_from(const char *cstr);
 
 /*
  * Parse a duration: a non-negative integer followed by a unit, "ms", "s",
- * "m", "h" or "d" ("250ms", "5s", "2m", "90d"); a bare "0" is accepted. Stores
+ * "m" or "h" ("250ms", "5s", "2m"); a bare "0" is accepted. Stores
  * milliseconds in *ms. Returns EG_OK, EG_ERR_INVALID for a bad form, or
  * EG_ERR_RANGE when past max_ms.
  */

@@ -72,7 +72,8 @@ struct batch {
  * EG_ERR_INVALID with diag naming the first wrong field
  * ("events[3].host.serial: ...") and b->bad listing every malformed
  * event (empty when the body as a whole is wrong), or EG_ERR_TOO_LARGE
- * past BATCH_MAX_EVENTS; b->ev is then empty.
+ * past BATCH_MAX_EVENTS; b->ev is then empty, and the caller still
+ * releases b (it holds the list).
  * Every event must name the same serial: a batch comes from one Mac.
  */
 enum eg_err batch_parse(const char *body, size_t len, int64_t now_ms,

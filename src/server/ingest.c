@@ -100,7 +100,7 @@ static void finish(struct ingest *ing, struct ingest_job *group, bool committed)
 		next = job->next;
 		if (committed && job->status == 0) {
 			count(ing, job);
-			if (job->res.device_changed || job->res.registered)
+			if (ing->cfg.publish && (job->res.device_changed || job->res.registered))
 				sse_device_changed(ing->cfg.hub, &job->res.dev);
 		}
 		/* read by the request thread after done(), never before */

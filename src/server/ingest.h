@@ -61,6 +61,7 @@ struct ingest_config {
 	struct ratelimit *reg_addr;    /* new Macs, per address */
 	int64_t max_events;            /* per Mac */
 	int64_t retain_ms;             /* 0: keep events */
+	bool publish;                  /* tell hub of changed rows (else a store watch does) */
 };
 
 struct ingest {

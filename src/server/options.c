@@ -52,7 +52,7 @@ static const struct eg_opt table[] = {
 	{ "rotate-enroll-token", "-", EG_OPT_BOOL, 0, 0, NULL, NULL, "",
 	  "write a new enroll token, keep the old one for --enroll-grace, exit",
 	  O(rotate_enroll_token) },
-	{ "enroll-grace", "-", EG_OPT_DURATION, 0, 365 * DAY_MS, "7d", NULL, "DUR",
+	{ "enroll-grace", "-", EG_OPT_DURATION, 0, 365 * DAY_MS, "168h", NULL, "DUR",
 	  "how long the old enroll token still registers Macs after a rotation",
 	  O(enroll_grace_ms) },
 	{ "version", "-", EG_OPT_BOOL, 0, 0, NULL, NULL, "",
@@ -153,12 +153,31 @@ static enum server_opts_result check(struct server_opts *o, struct eg_diag *diag
 	return OPTS_OK;
 }
 
+/*
+ * Retention is counted in days: "90d" is read as "2160h" (the core's
+ * durations stop at hours; the agent's options have no use for days).
+ */
+static const char *days_to_hours(const char *v, char *buf, size_t n)
+{
+	struct eg_scan s;
+	uint64_t days;
+	size_t len = strlen(v);
+
+	if (len < 2 || v[len - 1] != 'd')
+		return v;
+	eg_scan_init(&s, v, len - 1);
+	if (eg_scan_uint(&s, &days, 1000000) || !eg_scan_eof(&s))
+		return v;
+	snprintf(buf, n, "%lluh", (unsigned long long)days * 24);
+	return buf;
+}
+
 /* One argument (and maybe its value); returns how many argv slots it used, or 0. */
 static int take(struct server_opts *o, int argc, char **argv, int i, struct eg_diag *diag)
 {
 	const char *a = argv[i], *eq = strchr(a, '='), *val;
 	const struct eg_opt *row;
-	char what[96];
+	char what[96], hours[32];
 
 	if (strncmp(a, "--", 2) != 0) {
 		eg_diag_set(diag, EG_ERR_INVALID, "unexpected argument '%.64s'", a);
@@ -181,6 +200,8 @@ static int take(struct server_opts *o, int argc, char **argv, int i, struct eg_d
 		eg_diag_set(diag, EG_ERR_INVALID, "option '%s' needs a value (%s)", what, row->arg);
 		return 0;
 	}
+	if (row->type == EG_OPT_DURATION)
+		val = days_to_hours(val, hours, sizeof(hours));
 	if (eg_config_set(row, o, val, what, diag) != EG_OK)
 		return 0;
 	return row->type == EG_OPT_BOOL || eq ? 1 : 2;

@@ -82,6 +82,25 @@ enum eg_err server_init(struct server *srv, struct server_opts *opts,
 	return EG_OK;
 }
 
+/* A Mac changed in some process (PostgreSQL): send its row to our streams. */
+static void changed_elsewhere(void *ctx, const char *serial)
+{
+	struct server *srv = ctx;
+	struct eg_diag d = EG_DIAG_INIT;
+	struct store *st;
+	struct device dev;
+
+	if (!serial) {
+		sse_publish(&srv->hub, "reload", "{}");
+		return;
+	}
+	if (!(st = store_pool_get(&srv->pool, &d)))
+		return;
+	if (store_get_device(st, serial, &dev) == EG_OK)
+		sse_device_changed(&srv->hub, &dev);
+	store_pool_put(&srv->pool, st);
+}
+
 enum eg_err server_start(struct server *srv, unsigned flags, struct eg_diag *diag)
 {
 	struct ingest_config ic;
@@ -99,7 +118,15 @@ enum eg_err server_start(struct server *srv, unsigned flags, struct eg_diag *dia
 		.clock = &srv->clock, .reg_all = &srv->reg_all, .reg_addr = &srv->reg_addr,
 		.max_events = (int64_t)srv->opts.events_per_device,
 		.retain_ms = (int64_t)srv->opts.retain_ms,
+		/* with PostgreSQL every change, ours too, comes back through the watch */
+		.publish = !store_is_shared(srv->opts.db),
 	};
+	if ((rc = store_watch_start(&srv->watch, srv->opts.db, changed_elsewhere, srv,
+				    diag)) != EG_OK) {
+		store_close(srv->writer);
+		srv->writer = NULL;
+		return rc;
+	}
 	if (ingest_start(&srv->ingest, &ic) != EG_OK) {
 		store_close(srv->writer);
 		srv->writer = NULL;
@@ -141,6 +168,8 @@ void server_stop(struct server *srv)
 	if (srv->started)
 		ingest_stop(&srv->ingest);
 	srv->started = false;
+	store_watch_stop(srv->watch);
+	srv->watch = NULL;
 	if (srv->daemon) {
 		nanosleep(&settle, NULL);   /* let the daemon process the last resumes */
 		MHD_stop_daemon(srv->daemon);

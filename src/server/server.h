@@ -33,6 +33,7 @@
 
 struct MHD_Daemon;
 struct store;
+struct store_watch;
 
 struct server {
 	struct server_opts opts;        /* owned */
@@ -53,6 +54,7 @@ struct server {
 	char *tls_cert_pem, *tls_key_pem;   /* owned: MHD reads them while it runs */
 	struct MHD_Daemon *daemon;
 	struct store *writer;           /* owned by the writer thread once started */
+	struct store_watch *watch;      /* PostgreSQL: changes from every process */
 	bool started;
 };
 

@@ -49,6 +49,9 @@ struct store {
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
 
+enum eg_err store_pg_watch_start(struct store_watch **out, const char *db, store_watch_cb cb,
+				 void *ctx, struct eg_diag *diag);
+
 /* The columns of a device row, in the order every backend selects them. */
 #define STORE_DEVICE_COLUMNS \
 	"serial, name, model, os, build, arch, run_id, run_seen, last_seq, last_ts," \

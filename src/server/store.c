@@ -10,6 +10,18 @@ static bool is_pg(const char *db)
 	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
 }
 
+bool store_is_shared(const char *db)
+{
+	return is_pg(db);
+}
+
+enum eg_err store_watch_start(struct store_watch **out, const char *db, store_watch_cb cb,
+			      void *ctx, struct eg_diag *diag)
+{
+	*out = NULL;
+	return is_pg(db) ? store_pg_watch_start(out, db, cb, ctx, diag) : EG_OK;
+}
+
 enum eg_err store_open(const char *db, enum store_mode mode, struct store **out,
 		       struct eg_diag *diag)
 {

@@ -113,6 +113,24 @@ enum eg_err store_prune(struct store *s, int64_t before_ms, int64_t max,
 /* The database's last error message, for the log ("database is locked"). */
 const char *store_errmsg(struct store *s);
 
+/*
+ * Watching for changes other processes made (PostgreSQL's LISTEN/NOTIFY,
+ * on a thread of its own): cb(ctx, serial) for each Mac whose row
+ * changed, in any process, and cb(ctx, NULL) when changes may have been
+ * missed (the connection was lost and is back). For a SQLite file there
+ * is one process and nothing to watch: *out is NULL and the writer tells
+ * the streams itself. Returns EG_OK or EG_ERR_IO with diag.
+ */
+struct store_watch;
+typedef void (*store_watch_cb)(void *ctx, const char *serial);
+enum eg_err store_watch_start(struct store_watch **out, const char *db, store_watch_cb cb,
+			      void *ctx, struct eg_diag *diag);
+/* Stop the thread and close its connection; w may be NULL. */
+void store_watch_stop(struct store_watch *w);
+
+/* Whether db names a PostgreSQL database (its changes come through a watch). */
+bool store_is_shared(const char *db);
+
 struct store_filter {
 	int state;              /* enum eg_fleet_state, or -1 for any */
 	const char *q;          /* substring of serial or name, or NULL */

@@ -77,9 +77,6 @@ static void test_durations_accept_units_and_refuse_junk(void **state)
 	assert_int_equal(eg_parse_duration("2m", &ms, 1000000), EG_OK);
 	assert_int_equal(ms, 120000);
 	assert_int_equal(eg_parse_duration("1h", &ms, 1000000), EG_ERR_RANGE);
-	assert_int_equal(eg_parse_duration("90d", &ms, UINT64_MAX / 4), EG_OK);
-	assert_int_equal(ms, 90ULL * 86400000);
-	assert_int_equal(eg_parse_duration("99999999999d", &ms, UINT64_MAX / 4), EG_ERR_RANGE);
 	assert_int_equal(eg_parse_duration("0", &ms, 1000000), EG_OK);
 	assert_int_equal(eg_parse_duration("5", &ms, 1000000), EG_ERR_INVALID);
 	assert_int_equal(eg_parse_duration("5 s", &ms, 1000000), EG_ERR_INVALID);

@@ -60,6 +60,7 @@ static void check_refused(const char *body, const char *expect)
 
 	assert_int_not_equal(parse(body, &b, &d), EG_OK);
 	assert_int_equal(b.n, 0);
+	batch_release(&b);   /* the list of malformed events */
 	if (!strstr(d.msg, expect))
 		fail_msg("'%s' does not name '%s'", d.msg, expect);
 }
