@@ -210,12 +210,12 @@ enum eg_err http_start(struct server *srv, struct MHD_Daemon **out, struct eg_di
 	}
 	*out = MHD_start_daemon(daemon_flags(srv), (uint16_t)srv->opts.port, NULL, NULL,
 		on_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv->opts.threads,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_done, srv,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)srv->opts.conn_per_addr,

@@ -179,6 +179,13 @@ static enum eg_err migrate(struct pg *p, struct eg_diag *diag)
 	return rc;
 }
 
+/* PostgreSQL's notices ("terminating connection...") are not ours to print. */
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 static void pg_close(struct store *base)
 {
 	struct pg *p = PG(base);
@@ -196,6 +203,8 @@ static enum eg_err pg_open(const char *db, enum store_mode mode, struct store **
 	p->base.ops = &store_pg_ops;
 	p->mode = mode;
 	p->conn = PQconnectdb(db);
+	if (p->conn)
+		PQsetNoticeProcessor(p->conn, quiet, NULL);
 	if (!p->conn || PQstatus(p->conn) != CONNECTION_OK) {
 		/* the URL may hold a password: name the server by its message only */
 		rc = eg_diag_set(diag, EG_ERR_IO, "cannot connect to PostgreSQL: %.*s",
@@ -225,22 +234,32 @@ static const char *pg_errmsg(struct store *s)
  * BEGIN also mends a connection PostgreSQL dropped (a restart, a
  * failover): the statements are prepared again on the new session.
  */
+static enum eg_err mend(struct pg *p)
+{
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		PQreset(p->conn);
+		p->prepared = false;
+		if (PQstatus(p->conn) != CONNECTION_OK) {
+			note(p, NULL);
+			return EG_ERR_IO;
+		}
+	}
+	if (!p->prepared && prepare_all(p) != EG_OK)
+		return EG_ERR_IO;
+	return EG_OK;
+}
+
 static enum eg_err pg_exec(struct store *base, const char *what)
 {
 	struct pg *p = PG(base);
 
 	if (strcmp(what, "BEGIN") == 0) {
-		if (PQstatus(p->conn) != CONNECTION_OK) {
-			PQreset(p->conn);
-			p->prepared = false;
-			if (PQstatus(p->conn) != CONNECTION_OK) {
-				note(p, NULL);
-				return EG_ERR_IO;
-			}
-		}
-		if (!p->prepared && prepare_all(p) != EG_OK)
+		if (mend(p) == EG_OK && cmd(p, "BEGIN") == EG_OK)
+			return EG_OK;
+		/* a session the server ended is only noticed when used: once more */
+		if (PQstatus(p->conn) == CONNECTION_OK)
 			return EG_ERR_IO;
-		return cmd(p, "BEGIN");
+		return mend(p) == EG_OK ? cmd(p, "BEGIN") : EG_ERR_IO;
 	}
 	if (strcmp(what, "SAVEPOINT") == 0)
 		return cmd(p, "SAVEPOINT batch");
@@ -264,6 +283,28 @@ static PGresult *run(struct pg *p, const char *name, int n, const char *const *v
 static bool ok(const PGresult *r)
 {
 	return PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+}
+
+/*
+ * A reader's query, outside any transaction: a session PostgreSQL ended
+ * (a restart) is reset and the query tried once more, so a pooled
+ * connection mends itself.
+ */
+static PGresult *query(struct pg *p, const char *sql, int n, const char *const *v)
+{
+	PGresult *r;
+
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		PQreset(p->conn);
+	r = PQexecParams(p->conn, sql, n, NULL, v, NULL, NULL, 0);
+	if (!ok(r) && PQstatus(p->conn) != CONNECTION_OK) {
+		PQclear(r);
+		PQreset(p->conn);
+		r = PQexecParams(p->conn, sql, n, NULL, v, NULL, NULL, 0);
+	}
+	if (!ok(r))
+		note(p, r);
+	return r;
 }
 
 static void col(const PGresult *r, int row, int c, char *out, size_t n)
@@ -320,10 +361,7 @@ static enum eg_err pg_get_device(struct store *base, const char *serial, struct 
 			return rc;
 		r = run(p, "get_device", 1, v);
 	} else {
-		r = PQexecParams(p->conn, "SELECT " STORE_DEVICE_COLUMNS
-				 " FROM devices WHERE serial = $1", 1, NULL, v, NULL, NULL, 0);
-		if (!ok(r))
-			note(p, r);
+		r = query(p, "SELECT " STORE_DEVICE_COLUMNS " FROM devices WHERE serial = $1", 1, v);
 	}
 	rc = ok(r) ? EG_OK : EG_ERR_IO;
 	if (rc == EG_OK && PQntuples(r) == 1) {
@@ -430,20 +468,16 @@ static enum eg_err pg_list_devices(struct store *base, const struct store_filter
 	*total = 0;
 	snprintf(lim, sizeof(lim), "%lld", (long long)f->limit);
 	snprintf(off, sizeof(off), "%lld", (long long)f->offset);
-	r = PQexecParams(p->conn, "SELECT count(*) FROM devices" FILTER_WHERE, 2, NULL, v,
-			 NULL, NULL, 0);
+	r = query(p, "SELECT count(*) FROM devices" FILTER_WHERE, 2, v);
 	if (!ok(r)) {
-		note(p, r);
 		PQclear(r);
 		return EG_ERR_IO;
 	}
 	*total = num(PQgetvalue(r, 0, 0));
 	PQclear(r);
-	r = PQexecParams(p->conn, "SELECT " STORE_DEVICE_COLUMNS " FROM devices" FILTER_WHERE
-			 " ORDER BY serial COLLATE \"C\" LIMIT $3 OFFSET $4", 4, NULL, v,
-			 NULL, NULL, 0);
+	r = query(p, "SELECT " STORE_DEVICE_COLUMNS " FROM devices" FILTER_WHERE
+		  " ORDER BY serial COLLATE \"C\" LIMIT $3 OFFSET $4", 4, v);
 	if (!ok(r)) {
-		note(p, r);
 		PQclear(r);
 		return EG_ERR_IO;
 	}
@@ -467,14 +501,12 @@ static enum eg_err pg_device_events(struct store *base, const char *serial, int6
 	int i;
 
 	snprintf(lim, sizeof(lim), "%lld", (long long)limit);
-	r = PQexecParams(p->conn, "SELECT e.run_id, e.seq, e.ts, e.type, e.data, e.text,"
-			 " e.received FROM events e LEFT JOIN runs r"
-			 " ON r.serial = e.serial AND r.run_id = e.run_id WHERE e.serial = $1"
-			 " ORDER BY coalesce(r.first_seen, e.received) DESC,"
-			 " e.run_id COLLATE \"C\" DESC, e.seq DESC LIMIT $2", 2, NULL, v,
-			 NULL, NULL, 0);
+	r = query(p, "SELECT e.run_id, e.seq, e.ts, e.type, e.data, e.text,"
+		  " e.received FROM events e LEFT JOIN runs r"
+		  " ON r.serial = e.serial AND r.run_id = e.run_id WHERE e.serial = $1"
+		  " ORDER BY coalesce(r.first_seen, e.received) DESC,"
+		  " e.run_id COLLATE \"C\" DESC, e.seq DESC LIMIT $2", 2, v);
 	if (!ok(r)) {
-		note(p, r);
 		PQclear(r);
 		return EG_ERR_IO;
 	}
@@ -502,10 +534,9 @@ static enum eg_err pg_counts(struct store *base, int64_t counts[EG_FS_COUNT], in
 	for (i = 0; i < EG_FS_COUNT; i++)
 		counts[i] = 0;
 	*events = 0;
-	r = PQexec(p->conn, "SELECT state, count(*), coalesce(sum(events), 0) FROM devices"
-		   " GROUP BY state");
+	r = query(p, "SELECT state, count(*), coalesce(sum(events), 0) FROM devices"
+		  " GROUP BY state", 0, NULL);
 	if (!ok(r)) {
-		note(p, r);
 		PQclear(r);
 		return EG_ERR_IO;
 	}
@@ -522,13 +553,10 @@ static enum eg_err pg_reset_key(struct store *base, const char *serial)
 {
 	struct pg *p = PG(base);
 	const char *v[1] = { serial };
-	PGresult *r = PQexecParams(p->conn, "UPDATE devices SET key_hash = '' WHERE serial = $1",
-				   1, NULL, v, NULL, NULL, 0);
+	PGresult *r = query(p, "UPDATE devices SET key_hash = '' WHERE serial = $1", 1, v);
 	enum eg_err rc = !ok(r) ? EG_ERR_IO :
 			 strcmp(PQcmdTuples(r), "0") == 0 ? EG_ERR_NOT_FOUND : EG_OK;
 
-	if (rc == EG_ERR_IO)
-		note(p, r);
 	PQclear(r);
 	return rc;
 }
@@ -606,10 +634,13 @@ static bool listen_on(struct store_watch *w)
 	PGresult *r;
 	bool good;
 
-	if (!w->conn)
+	if (!w->conn) {
 		w->conn = PQconnectdb(w->db);
-	else
+		if (w->conn)
+			PQsetNoticeProcessor(w->conn, quiet, NULL);
+	} else {
 		PQreset(w->conn);
+	}
 	if (PQstatus(w->conn) != CONNECTION_OK)
 		return false;
 	r = PQexec(w->conn, "LISTEN " NOTIFY_CHANNEL);

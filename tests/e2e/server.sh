@@ -8,18 +8,26 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_server [ARGS...]: sets PORT, URL, DB, ET (enroll token), AT (admin token), SRV_PID
+# start_server [ARGS...]: sets PORT, URL, DB, TOK (the token files' prefix),
+# ET (enroll token), AT (admin token), SRV_PID. With PGDB set (pg.sh's
+# start_pg) the store is that PostgreSQL database, else the SQLite file DB.
 start_server() {
 	PORT=$(free_port)
 	URL=http://127.0.0.1:$PORT
-	DB=${DB:-$TMP/server.db}
-	"$EGSERVER" --listen "127.0.0.1:$PORT" --db "$DB" "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
+	if [ -n "${PGDB:-}" ]; then
+		DBARG=$PGDB TOK=$TMP/pg
+	else
+		DB=${DB:-$TMP/server.db}
+		DBARG=$DB TOK=$DB
+	fi
+	"$EGSERVER" --listen "127.0.0.1:$PORT" --db "$DBARG" --enroll-token-file "$TOK.enroll-token" \
+		--admin-token-file "$TOK.admin-token" "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
 	SRV_PID=$!
 	BG_PIDS="$BG_PIDS $SRV_PID"
 	wait_for 10 grep -q listening "$TMP/server.out" ||
 		{ echo "# server did not start:" >&2; sed 's/^/#   /' "$TMP/server.err" >&2; return 1; }
-	ET=$(cat "$DB.enroll-token")
-	AT=$(cat "$DB.admin-token")
+	ET=$(head -1 "$TOK.enroll-token")
+	AT=$(cat "$TOK.admin-token")
 }
 
 stop_server() {

@@ -4,11 +4,17 @@
 # login, and a hostile serial shown as text.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/server.sh"
+# t7007 runs this same suite against PostgreSQL
+if [ "${EG_TEST_STORE:-}" = pg ]; then
+	. "$SRCDIR/tests/e2e/pg.sh"
+	trap 'pg_cleanup; cleanup' EXIT INT TERM
+	start_pg || exit 1
+fi
 
 start_server --rate-limit 1 --rate-burst 10
 check "first start creates both tokens, mode 0600, and says where" \
 	sh -c '[ "$(stat -c %a "$1.enroll-token")" = 600 ] && [ "$(stat -c %a "$1.admin-token")" = 600 ] &&
-	       grep -q "created the enroll token in" "$2"' sh "$DB" "$TMP/server.err"
+	       grep -q "created the enroll token in" "$2"' sh "$TOK" "$TMP/server.err"
 
 events C02AAAAAAAA1 run1 1 3 >"$TMP/b1.json"
 post_events "$TMP/b1.json"
@@ -142,8 +148,12 @@ req GET "/devices/%3Cscript%3Ealert(1)%3C%2Fscript%3E" -b "$TMP/jar"
 check "its timeline page escapes it too" \
 	sh -c '[ "$1" = 200 ] && grep -q "&lt;b&gt;bold&lt;/b&gt;" "$2" && ! grep -q "<b>bold" "$2"' sh "$status" "$TMP/body"
 
-# storage failure: another process holds the database's write lock
-python3 - "$DB" "$TMP/locked" <<'PY' &
+# storage failure: SQLite: another process holds the database's write
+# lock; PostgreSQL: the database server goes away and comes back
+if [ -n "${PGDB:-}" ]; then
+	stop_pg
+else
+	python3 - "$DB" "$TMP/locked" <<'PY' &
 import sqlite3, sys, time, os
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=1)
 c.execute("BEGIN EXCLUSIVE")
@@ -151,17 +161,20 @@ open(sys.argv[2], "w").close()
 time.sleep(8)
 c.execute("ROLLBACK")
 PY
-LOCKER=$!
-wait_for 5 test -e "$TMP/locked"
+	LOCKER=$!
+	wait_for 5 test -e "$TMP/locked"
+fi
 events C02IIIIIIII0 run1 1 2 >"$TMP/b503.json"; post_events "$TMP/b503.json"
 check "when the database cannot be written: 503, and nothing claimed stored" \
 	sh -c '[ "$1" = 503 ] && grep -q storage_unavailable "$2"' sh "$status" "$TMP/body"
 req GET /healthz
 check "healthz says storage is failing" test "$status" = 503
-wait "$LOCKER"
+check "and the log says so, with the database's words" grep -q "storage failing: ." "$TMP/server.err"
+if [ -n "${PGDB:-}" ]; then restart_pg; else wait "$LOCKER"; fi
 post_events "$TMP/b503.json"
 check "once the lock is gone the same batch is stored" \
 	sh -c '[ "$1" = 200 ] && grep -q "\"accepted\":2" "$2"' sh "$status" "$TMP/body"
+check "and the log says storage recovered" grep -q "storage recovered after" "$TMP/server.err"
 
 stop_server
 check "SIGTERM stops the server cleanly (exit 0)" sh -c '[ "$1" = 0 ] && grep -q "SIGTERM: shutting down" "$2"' sh "$srv_rc" "$TMP/server.err"
@@ -169,12 +182,12 @@ check "SIGTERM stops the server cleanly (exit 0)" sh -c '[ "$1" = 0 ] && grep -q
 # bad starts
 "$EGSERVER" --listen 127.0.0.1:1 >"$TMP/o" 2>&1; rc=$?
 check "no --db: exit 2 with the usage" sh -c '[ "$1" = 2 ] && grep -q "\-\-db FILE is required" "$2"' sh "$rc" "$TMP/o"
-"$EGSERVER" --db "$DB" --listen nowhere >"$TMP/o" 2>&1; rc=$?
+"$EGSERVER" --db "$DBARG" --listen nowhere >"$TMP/o" 2>&1; rc=$?
 check "a bad --listen: exit 2 naming it" sh -c '[ "$1" = 2 ] && grep -q "\-\-listen" "$2"' sh "$rc" "$TMP/o"
-chmod 644 "$DB.admin-token"
-"$EGSERVER" --db "$DB" --listen "127.0.0.1:$PORT" >"$TMP/o" 2>&1; rc=$?
+chmod 644 "$TOK.admin-token"
+"$EGSERVER" --db "$DBARG" --admin-token-file "$TOK.admin-token" --listen "127.0.0.1:$PORT" >"$TMP/o" 2>&1; rc=$?
 check "a token file others can read: exit 3, saying chmod 600" sh -c '[ "$1" = 3 ] && grep -q "chmod 600" "$2"' sh "$rc" "$TMP/o"
-chmod 600 "$DB.admin-token"
+chmod 600 "$TOK.admin-token"
 python3 -c '
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -182,6 +195,16 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
 open(sys.argv[2], "w").close(); time.sleep(10)' "$PORT" "$TMP/taken" &
 BG_PIDS="$BG_PIDS $!"
 wait_for 5 test -e "$TMP/taken"
-timeout 5 "$EGSERVER" --db "$DB" --listen "127.0.0.1:$PORT" >"$TMP/o" 2>&1; rc=$?
+timeout 5 "$EGSERVER" --db "$DBARG" --enroll-token-file "$TOK.enroll-token" \
+	--admin-token-file "$TOK.admin-token" --listen "127.0.0.1:$PORT" >"$TMP/o" 2>&1; rc=$?
 check "a port already taken: exit 3 naming it" sh -c '[ "$1" = 3 ] && grep -q "cannot listen on 127.0.0.1 port" "$2"' sh "$rc" "$TMP/o"
+"$EGSERVER" --help >"$TMP/help"
+check "every option in --help has its entry in enrollguard-server(8), OPTIONS" sh -c '
+	sed -n "s/^  \(--[a-z-]*\).*/\1/p" "$1" | grep -v -- "--help" >"$3"
+	[ "$(wc -l <"$3")" -ge 20 ] || exit 1
+	while read -r o; do grep -q "^\.It .*Fl -${o#--}\b" "$2" || { echo "# $o" >&2; exit 1; }; done <"$3"' \
+	sh "$TMP/help" "$SRCDIR/docs/enrollguard-server.8" "$TMP/opts"
+"$EGSERVER" --db x --retain 3w >"$TMP/o" 2>&1; rc=$?
+check "a bad duration: exit 2 naming the option and the units" \
+	sh -c '[ "$1" = 2 ] && grep -q "\-\-retain: .3w. is not a duration" "$2"' sh "$rc" "$TMP/o"
 done_testing

@@ -3,7 +3,11 @@
 every event the server answered 2xx for, one "serial run_id seq" line
 each, so a test can check afterwards that each one is in the database.
 
-usage: egload.py HOST PORT TOKEN_FILE SECONDS THREADS BATCH ACKED_FILE
+usage: egload.py HOST PORT[,PORT...] TOKEN_FILE SECONDS THREADS BATCH ACKED_FILE
+
+With several ports each thread goes round them batch by batch, and moves
+on to the next when one fails, the way a load balancer spreads agents
+over several server processes and skips one that died.
 
 Each thread is its own Mac (serial LOAD-<n>) and keeps one keep-alive
 connection, reconnecting when the server goes away (that is the point:
@@ -16,7 +20,8 @@ import threading
 import time
 
 host, port, tokfile, seconds, nthreads, batch, acked_path = sys.argv[1:8]
-port, seconds, nthreads, batch = int(port), float(seconds), int(nthreads), int(batch)
+ports = [int(p) for p in port.split(",")]
+seconds, nthreads, batch = float(seconds), int(nthreads), int(batch)
 token = open(tokfile).read().strip()
 lock = threading.Lock()
 acked = open(acked_path, "w")
@@ -36,11 +41,15 @@ def body(serial, run, first):
 
 def worker(n):
     serial, run, seq = "LOAD-%04d" % n, "load%d" % int(time.time()), 1
-    conn = None
+    conns = {}
+    turn = n
     while time.time() < deadline:
+        port = ports[turn % len(ports)]
+        turn += 1
+        conn = conns.get(port)
         try:
             if conn is None:
-                conn = http.client.HTTPConnection(host, port, timeout=10)
+                conn = conns[port] = http.client.HTTPConnection(host, port, timeout=10)
             conn.request("POST", "/api/v1/events", body(serial, run, seq),
                          {"Authorization": "Bearer " + token,
                           "Content-Type": "application/json"})
@@ -59,7 +68,7 @@ def worker(n):
         except (OSError, http.client.HTTPException):
             with lock:
                 stats["failed"] += 1
-            conn = None
+            conns.pop(port, None)
             time.sleep(0.05)
 
 
