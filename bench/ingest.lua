@@ -2,7 +2,9 @@
 -- batch every request, so every event is new to the database (a resent
 -- batch would be a no-op and flatter the figures).
 -- Environment: EG_TOKEN (enroll token), EG_BATCH (events per request),
--- EG_DEVICES=1 to give every request a new serial number.
+-- EG_DEVICES=1 to give every request a new serial number. The temperature
+-- moves with seq, so every batch changes its Mac's row and the open
+-- dashboards have something to be sent.
 local counter = 1
 local threads = {}
 
@@ -24,8 +26,8 @@ local function event(serial, seq)
   return string.format(
     '{"v":1,"ts":"2026-11-23T08:00:00.000Z","host":{"serial":"%s","model":"MacBookAir10,1",' ..
     '"os":"14.6.1","build":"23G93","arch":"arm64"},"run_id":"%s","seq":%d,' ..
-    '"type":"thermal.sample","data":{"cpu_die_c":71.5,"thermal_pressure":"Nominal","hot":false},' ..
-    '"text":"CPU die 71.5 C, pressure Nominal"}', serial, run, seq)
+    '"type":"thermal.sample","data":{"cpu_die_c":%d.5,"thermal_pressure":"Nominal","hot":false},' ..
+    '"text":"CPU die %d.5 C, pressure Nominal"}', serial, run, seq, 40 + seq % 50, 40 + seq % 50)
 end
 
 function request()

@@ -6,8 +6,10 @@
 # requests (the ceiling of this machine for an HTTP answer that does no
 # work). wrk (bench/ingest.lua) sends a fresh batch each request, so every
 # event is new and committed (WAL, synchronous=FULL) before the answer.
+# The same runs with 2,000 dashboard streams open (that never read), and
+# against PostgreSQL (a private server started here, as in tests/e2e/pg.sh).
 # Then 100,000 Macs report once each and the server's RSS is read.
-# Needs: apt-get install nginx-light wrk
+# Needs: apt-get install nginx-light wrk postgresql
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -20,7 +22,13 @@ done
 dir=$(mktemp -d /tmp/eg-bench.XXXXXX)
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 SP=$(port); NP=$(port)
-cleanup() { kill "$spid" 2>/dev/null; [ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null; rm -rf "$dir"; }
+free_port() { port; }
+. ./tests/e2e/pg.sh
+cleanup() {
+	kill "$spid" 2>/dev/null; [ -n "${hold:-}" ] && kill "$hold" 2>/dev/null
+	[ -f "$dir/nginx.pid" ] && kill "$(cat "$dir/nginx.pid")" 2>/dev/null
+	pg_cleanup; rm -rf "$dir"
+}
 trap cleanup EXIT INT TERM
 
 cat >"$dir/nginx.conf" <<NGX
@@ -35,10 +43,37 @@ http {
 }
 NGX
 /usr/sbin/nginx -c "$dir/nginx.conf"
-"$server" --listen "127.0.0.1:$SP" --db "$dir/bench.db" --rate-limit 0 ${EG_BENCH_SERVER_ARGS:-} >"$dir/server.out" 2>&1 &
-spid=$!
-sleep 0.5
-export EG_TOKEN="$(cat "$dir/bench.db.enroll-token")"
+
+# start_eg DB: the server on SP with no limits in the way of a benchmark
+start_eg() {
+	[ -n "${spid:-}" ] && { kill "$spid"; wait "$spid" 2>/dev/null; }
+	SP=$(port)
+	"$server" --listen "127.0.0.1:$SP" --db "$1" --rate-limit 0 --register-limit 0 \
+		--register-limit-per-address 0 --max-streams 3000 \
+		--enroll-token-file "$dir/et" --admin-token-file "$dir/at" \
+		${EG_BENCH_SERVER_ARGS:-} >"$dir/server.out" 2>&1 &
+	spid=$!
+	sleep 1
+	export EG_TOKEN="$(head -1 "$dir/et")"
+}
+
+# streams N: hold N dashboard streams open from 127.0.1.x (50 per address)
+streams() {
+	python3 - "$SP" "$(cat "$dir/at")" "$1" <<'PY' &
+import socket, sys, time, resource
+port, token, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 256), hard))
+socks = []
+for i in range(n):
+    s = socket.socket(); s.bind(("127.0.1.%d" % (i // 50 + 1), 0)); s.connect(("127.0.0.1", port))
+    s.sendall(("GET /api/v1/stream HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % token).encode())
+    socks.append(s)
+time.sleep(3600)
+PY
+	hold=$!
+	sleep 3
+}
 
 # run NAME PORT BATCH CONNECTIONS: one wrk run, one result line
 run() {
@@ -63,13 +98,28 @@ echo "enrollguard-server ingest, ${secs} s per run, wrk -t2, keep-alive, $(nproc
 echo
 echo "| target | events/request | requests/s | events/s | p50 ms | p99 ms | non-2xx |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
-run "enrollguard-server" "$SP" 50 16
+start_eg "$dir/bench.db"
+run "enrollguard-server, SQLite" "$SP" 50 16
+run "enrollguard-server, SQLite" "$SP" 1 64
+streams 2000
+run "enrollguard-server, SQLite, 2,000 streams" "$SP" 50 16
+run "enrollguard-server, SQLite, 2,000 streams" "$SP" 1 64
+kill "$hold"; wait "$hold" 2>/dev/null; hold=
+stored=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from events").fetchone()[0])' "$dir/bench.db")
+if start_pg >/dev/null 2>&1; then
+	start_eg "$PGDB"
+	run "enrollguard-server, PostgreSQL" "$SP" 50 16
+	run "enrollguard-server, PostgreSQL" "$SP" 1 64
+	pgstored=$($PGSQL -c "SELECT count(*) FROM events")
+else
+	echo "| enrollguard-server, PostgreSQL | (postgresql is not installed) | | | | | |"
+	pgstored=-
+fi
 run "nginx return 204" "$NP" 50 16
-run "enrollguard-server" "$SP" 1 64
 run "nginx return 204" "$NP" 1 64
 echo
-stored=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from events").fetchone()[0])' "$dir/bench.db")
-echo "events in the database after the runs: $stored"
+echo "events in the databases after the runs: SQLite $stored, PostgreSQL $pgstored"
+start_eg "$dir/bench.db"
 
 # 100,000 Macs report once each (one event per request, a new serial each)
 EG_BATCH=1 EG_DEVICES=1 wrk -t2 -c32 -d60s -s bench/ingest.lua "http://127.0.0.1:$SP/" >/dev/null 2>&1 &

@@ -11,6 +11,8 @@
 
 A="$SRCDIR/tests/tools/egattack.py"
 attack() { a=$1; shift; python3 "$A" "$a" "$URL" "$ET" "$AT" "$@" 2>&1 | tail -1; }
+# say NAME: the attack's figures as a TAP comment (printf: no escapes)
+say() { printf '# %s: %s\n' "$1" "$(cat "$TMP/out")"; }
 # field NAME: a value out of the last attack's line
 field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" "$TMP/out"; }
 
@@ -25,42 +27,42 @@ fi
 start_server --rate-limit 1 --rate-burst 5 $NEW
 
 KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-attack forge C02FORGE0001 "$KEY" >"$TMP/out"; echo "# forge: $(cat "$TMP/out")"
+attack forge C02FORGE0001 "$KEY" >"$TMP/out"; say forge
 check "forged state: a registered Mac's state cannot be set with the enroll token alone" \
 	eval '[ "$(field forged)" = 403 ] && [ "$(field state)" = waiting ]'
 
-attack future C02FUTURE001 >"$TMP/out"; echo "# future: $(cat "$TMP/out")"
+attack future C02FUTURE001 >"$TMP/out"; say future
 check "future time: an event dated 9999-12-31 is 400 naming ts, and later real runs show" \
 	eval '[ "$(field future)" = 400 ] && grep -q "events\[0\].ts" "$TMP/out" && [ "$(field state)" = waiting ]'
 
-attack flood 200 >"$TMP/out"; echo "# flood: $(cat "$TMP/out")"
+attack flood 200 >"$TMP/out"; say flood
 check "device flood: one address creates at most its registration limit of Macs" \
 	eval '[ "$(field created)" -le 55 ] && [ "$(field refused_429)" -ge 140 ]'
 
-attack collide 2 >"$TMP/out"; echo "# collide: $(cat "$TMP/out")"
+attack collide 2 >"$TMP/out"; say collide
 check "limiter collision: serials chosen to share a slot do not reset a flooding Mac's bucket" \
 	eval '[ "$(field target_accepted)" -le 9 ]'
 
-attack slowloris 4200 3 >"$TMP/out"; echo "# slowloris: $(cat "$TMP/out")"
+attack slowloris 4200 3 >"$TMP/out"; say slowloris
 check "slowloris: 4,200 trickling connections from one address do not take /healthz down" \
 	eval '[ "$(field healthz_failed)" = 0 ] && [ "$(field healthz_ok)" -ge 5 ]'
 check "slowloris: connections whose headers miss the deadline are cut" \
 	eval '[ "$(field held_at_end)" = 0 ]'
 
-attack unknown C02NEWER0001 >"$TMP/out"; echo "# unknown: $(cat "$TMP/out")"
+attack unknown C02NEWER0001 >"$TMP/out"; say unknown
 check "unknown type: an agent newer than its server is answered 200, its events kept" \
 	eval '[ "$(field status)" = 200 ] && [ "$(field stored)" = 2 ] && [ "$(field state)" = waiting ]'
 
-attack decode >"$TMP/out"; echo "# decode: $(cat "$TMP/out")"
+attack decode >"$TMP/out"; say decode
 check "double decoding: %2544 is the serial C02%44, + is kept, %00 is refused" \
 	eval 'grep -q "C02%2544=200:C02%44 " "$TMP/out" && grep -q "A+B=200:A+B " "$TMP/out" &&
 	       grep -q "C02%00D=400:-" "$TMP/out"'
 
-attack overflow C02HOT000001 >"$TMP/out"; echo "# overflow: $(cat "$TMP/out")"
+attack overflow C02HOT000001 >"$TMP/out"; say overflow
 check "overflow: a temperature of 1e300 is 400, never shown" \
 	eval '[ "$(field status)" = 400 ] && [ "$(field cpu_die_c)" = None ]'
 
-attack crosssite >"$TMP/out"; echo "# crosssite: $(cat "$TMP/out")"
+attack crosssite >"$TMP/out"; say crosssite
 check "cross-site login: POST /login and /logout from another site's page are 403" \
 	eval 'grep -q "/login=403 /logout=403" "$TMP/out"'
 
@@ -84,7 +86,7 @@ stop_server
 DB=$TMP/sse.db
 # shellcheck disable=SC2086
 start_server --rate-limit 0 $NEWSSE
-attack sse 2000 2 >"$TMP/out"; echo "# sse: $(cat "$TMP/out")"
+attack sse 2000 2 >"$TMP/out"; say sse
 check "2,000 idle dashboards cost ingest less than half its rate (was 36x slower)" \
 	eval '[ "$(field streams)" = 2000 ] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.5 else 1)" "$(field ratio)"'
 

@@ -50,6 +50,7 @@ static int start(void **state, const char *extra1, const char *extra2)
 static int setup(void **state) { return start(state, NULL, NULL); }
 static int setup_small(void **state) { return start(state, "--events-per-device", "100"); }
 static int setup_reg(void **state) { return start(state, "--register-limit-per-address", "2"); }
+static int setup_retain(void **state) { return start(state, "--retain", "1d"); }
 
 static int teardown(void **state)
 {
@@ -419,6 +420,58 @@ static void test_a_cross_site_login_post_is_refused(void **state)
 	assert_non_null(strstr(a->cap.set_cookie, "eg_session="));
 }
 
+static void test_retain_prunes_old_events_during_ingest_and_keeps_the_mac(void **state)
+{
+	struct answer *a;
+	struct timespec pause = { 0, 20000000 };
+	int i;
+
+	(void)state;
+	a = call("POST", "/api/v1/events", as_agent(NULL, true), events("C02OLD", "r1", 1, 30, "wait"));
+	assert_int_equal(a->cap.status, 200);
+	/* two days later another Mac reports; the writer prunes between groups */
+	now_ms += 2 * 86400000LL;
+	a = call("POST", "/api/v1/events", as_agent(NULL, true), events("C02NEW", "r1", 1, 5, "wait"));
+	assert_int_equal(a->cap.status, 200);
+	for (i = 0; i < 200; i++) {
+		a = call("GET", "/metrics", as_admin(), NULL);
+		if (strstr(a->body, "enrollguard_events_pruned_total 30\n"))
+			break;
+		nanosleep(&pause, NULL);
+	}
+	HAS(a, "enrollguard_events_pruned_total 30\n");
+	a = call("GET", "/api/v1/devices/C02OLD", as_admin(), NULL);
+	assert_int_equal(a->cap.status, 200);
+	HAS(a, "\"events\":0,");
+	HAS(a, "\"events\":[]");
+	a = call("GET", "/api/v1/devices/C02NEW", as_admin(), NULL);
+	HAS(a, "\"events\":5,");
+}
+
+static void test_the_dashboard_resets_a_key_from_its_own_page_only(void **state)
+{
+	static const char *h[7];
+	char auth[256];
+	struct answer *a;
+
+	(void)state;
+	a = call("POST", "/api/v1/events", as_agent(KEY_A, true), events("C02PAGE", "r1", 1, 1, "wait"));
+	assert_int_equal(a->cap.status, 200);
+	snprintf(auth, sizeof(auth), "Bearer %s", srv.admin_token);
+	h[0] = "Authorization"; h[1] = auth; h[2] = "Host"; h[3] = "eg.example:8700";
+	h[4] = "Origin"; h[5] = "https://evil.example"; h[6] = NULL;
+	a = call("POST", "/devices/C02PAGE/reset-key", h, "");
+	assert_int_equal(a->cap.status, 403);
+	h[5] = "http://eg.example:8700";
+	a = call("POST", "/devices/C02PAGE/reset-key", h, "");
+	assert_int_equal(a->cap.status, 303);
+	assert_string_equal(a->cap.location, "/devices/C02PAGE");
+	a = call("GET", "/api/v1/devices/C02PAGE", as_admin(), NULL);
+	HAS(a, "\"has_key\":false");
+	a = call("GET", "/devices/C02PAGE", as_admin(), NULL);
+	HAS(a, "none (the next batch with the enroll token registers one)");
+}
+
 static void test_the_database_files_are_private(void **state)
 {
 	struct stat st;
@@ -446,6 +499,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_macs_from_one_address_are_limited, setup_reg, teardown),
 		cmocka_unit_test_setup_teardown(test_filters_are_read_alike_by_the_api_and_the_dashboard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_cross_site_login_post_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retain_prunes_old_events_during_ingest_and_keeps_the_mac, setup_retain, teardown),
+		cmocka_unit_test_setup_teardown(test_the_dashboard_resets_a_key_from_its_own_page_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_the_database_files_are_private, setup, teardown),
 	};
 	RUN(tests);
