@@ -34,7 +34,7 @@
 
 #define SSE_RING 1024
 #define SSE_PENDING 4096         /* distinct devices between two fan-outs */
-#define SSE_COALESCE_MS 100
+#define SSE_COALESCE_MS 250
 
 struct MHD_Connection;
 struct MHD_Response;

@@ -35,10 +35,6 @@ attack future C02FUTURE001 >"$TMP/out"; say future
 check "future time: an event dated 9999-12-31 is 400 naming ts, and later real runs show" \
 	eval '[ "$(field future)" = 400 ] && grep -q "events\[0\].ts" "$TMP/out" && [ "$(field state)" = waiting ]'
 
-attack flood 200 >"$TMP/out"; say flood
-check "device flood: one address creates at most its registration limit of Macs" \
-	eval '[ "$(field created)" -le 55 ] && [ "$(field refused_429)" -ge 140 ]'
-
 attack collide 2 >"$TMP/out"; say collide
 check "limiter collision: serials chosen to share a slot do not reset a flooding Mac's bucket" \
 	eval '[ "$(field target_accepted)" -le 9 ]'
@@ -66,6 +62,11 @@ attack crosssite >"$TMP/out"; say crosssite
 check "cross-site login: POST /login and /logout from another site's page are 403" \
 	eval 'grep -q "/login=403 /logout=403" "$TMP/out"'
 
+attack flood 200 >"$TMP/out"; say flood
+# last of the attacks that make Macs: it spends this address's 50 a minute
+check "device flood: one address creates at most its registration limit of Macs" \
+	eval '[ "$(field created)" -le 50 ] && [ "$(field refused_429)" -ge 150 ]'
+
 check "file modes: the database, its WAL and the tokens are 0600" sh -c '
 	for f in "$1" "$1-wal" "$1-shm" "$1.enroll-token" "$1.admin-token"; do
 		[ ! -e "$f" ] || [ "$(stat -c %a "$f")" = 600 ] || { echo "# $f: $(stat -c %a "$f")" >&2; exit 1; }
@@ -86,9 +87,10 @@ stop_server
 DB=$TMP/sse.db
 # shellcheck disable=SC2086
 start_server --rate-limit 0 $NEWSSE
-attack sse 2000 2 >"$TMP/out"; say sse
-check "2,000 idle dashboards cost ingest less than half its rate (was 36x slower)" \
-	eval '[ "$(field streams)" = 2000 ] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.5 else 1)" "$(field ratio)"'
+attack sse 2000 1.5 >"$TMP/out"; say sse
+check "2,000 idle dashboards leave ingest at 0.4 of its rate or better (was 0.13)" \
+	eval '[ "$(field streams)" = 2000 ] && [ "$(field server_says)" = 2000 ] &&
+	      python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 0.4 else 1)" "$(field ratio)"'
 
 stop_server
 done_testing
