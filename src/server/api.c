@@ -329,15 +329,9 @@ enum MHD_Result api_device(struct request *req)
 
 enum MHD_Result api_device_key_reset(struct request *req)
 {
-	struct eg_diag d = EG_DIAG_INIT;
-	struct store *st = NULL;
+	enum eg_err rc = store_reset_key_in(req->srv->opts.db, req->param);
 	char body[160];
-	enum eg_err rc;
 
-	if (store_open(req->srv->opts.db, STORE_ADMIN, &st, &d) != EG_OK)
-		return request_storage_error(req, "the database cannot be written now");
-	rc = store_reset_key(st, req->param);
-	store_close(st);
 	if (rc == EG_ERR_NOT_FOUND)
 		return no_such_mac(req);
 	if (rc != EG_OK)

@@ -462,16 +462,10 @@ enum MHD_Result pages_logout(struct request *req)
 
 enum MHD_Result pages_reset_key(struct request *req)
 {
-	struct eg_diag d = EG_DIAG_INIT;
+	enum eg_err rc = store_reset_key_in(req->srv->opts.db, req->param);
 	struct eg_buf loc = EG_BUF_INIT(1024);
-	struct store *st = NULL;
 	enum MHD_Result ret;
-	enum eg_err rc;
 
-	if (store_open(req->srv->opts.db, STORE_ADMIN, &st, &d) != EG_OK)
-		return request_storage_error(req, "the database cannot be written now");
-	rc = store_reset_key(st, req->param);
-	store_close(st);
 	if (rc == EG_ERR_NOT_FOUND)
 		return request_error(req, MHD_HTTP_NOT_FOUND, RJ_COUNT, "not_found",
 				     "no Mac has reported that serial number");

@@ -153,6 +153,19 @@ enum eg_err store_reset_key(struct store *s, const char *serial)
 	return s->ops->reset_key(s, serial);
 }
 
+enum eg_err store_reset_key_in(const char *db, const char *serial)
+{
+	struct eg_diag d = EG_DIAG_INIT;
+	struct store *s = NULL;
+	enum eg_err rc;
+
+	if ((rc = store_open(db, STORE_ADMIN, &s, &d)) != EG_OK)
+		return EG_ERR_IO;
+	rc = store_reset_key(s, serial);
+	store_close(s);
+	return rc;
+}
+
 enum eg_err store_prune(struct store *s, int64_t before_ms, int64_t max, int64_t *deleted)
 {
 	return s->ops->prune(s, before_ms, max, deleted);

@@ -104,6 +104,13 @@ enum eg_err store_put_batch(struct store *s, const struct store_put_args *a,
 enum eg_err store_reset_key(struct store *s, const char *serial);
 
 /*
+ * The same on a connection of its own (opened STORE_ADMIN on db and
+ * closed), for a request thread: a reset is rare and must not wait for
+ * the writer's queue. Same returns.
+ */
+enum eg_err store_reset_key_in(const char *db, const char *serial);
+
+/*
  * Delete at most max events received before before_ms (retention), in
  * its own transaction; *deleted (OUT) says how many. EG_OK or EG_ERR_IO.
  */

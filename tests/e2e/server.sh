@@ -20,6 +20,8 @@ start_server() {
 		DB=${DB:-$TMP/server.db}
 		DBARG=$DB TOK=$DB
 	fi
+	# the last server's "listening" must not be read as this one's
+	rm -f "$TMP/server.out"
 	"$EGSERVER" --listen "127.0.0.1:$PORT" --db "$DBARG" --enroll-token-file "$TOK.enroll-token" \
 		--admin-token-file "$TOK.admin-token" "$@" >"$TMP/server.out" 2>"$TMP/server.err" &
 	SRV_PID=$!

@@ -176,6 +176,24 @@ check "once the lock is gone the same batch is stored" \
 	sh -c '[ "$1" = 200 ] && grep -q "\"accepted\":2" "$2"' sh "$status" "$TMP/body"
 check "and the log says storage recovered" grep -q "storage recovered after" "$TMP/server.err"
 
+# the enroll token rotates; the old one works for --enroll-grace, then not
+OLD_ET=$ET
+"$EGSERVER" --db "$DBARG" --enroll-token-file "$TOK.enroll-token" --rotate-enroll-token \
+	--enroll-grace 3s >"$TMP/newtok" 2>"$TMP/rot.err"; rc=$?
+NEW_ET=$(cat "$TMP/newtok")
+check "--rotate-enroll-token prints a new token and keeps the old one (exit 0)" \
+	sh -c '[ "$1" = 0 ] && [ "${#2}" = 64 ] && [ "$2" != "$3" ] && [ "$(stat -c %a "$4")" = 600 ] &&
+	       sed -n 2p "$4" | grep -q "^$3 until 20"' sh "$rc" "$NEW_ET" "$OLD_ET" "$TOK.enroll-token"
+check "the running server reads the rotated file by itself" \
+	wait_for 5 grep -q "enroll token file changed" "$TMP/server.err"
+events C02ROTATE001 run1 1 1 >"$TMP/rot1.json"; post_events "$TMP/rot1.json" "$NEW_ET"
+check "the new token registers Macs" test "$status" = 200
+events C02ROTATE002 run1 1 1 >"$TMP/rot2.json"; post_events "$TMP/rot2.json" "$OLD_ET"
+check "the old one too, during its grace period" test "$status" = 200
+sleep 3
+events C02ROTATE003 run1 1 1 >"$TMP/rot3.json"; post_events "$TMP/rot3.json" "$OLD_ET"
+check "and not after it" test "$status" = 401
+
 stop_server
 check "SIGTERM stops the server cleanly (exit 0)" sh -c '[ "$1" = 0 ] && grep -q "SIGTERM: shutting down" "$2"' sh "$srv_rc" "$TMP/server.err"
 

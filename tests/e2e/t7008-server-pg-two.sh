@@ -57,4 +57,20 @@ check "each Mac's count of events matches its rows" test "$($PGSQL -c \
 URL=$URL_B; req GET /healthz
 check "process B is still healthy" test "$status" = 200
 stop_server
+
+# retention on PostgreSQL: make one Mac's events look two days old, and a
+# process with --retain 1d prunes them while the others stay
+$PGSQL -c "UPDATE events SET received = received - 172800000 WHERE serial = 'LOAD-0000'" >/dev/null
+before=$($PGSQL -c "SELECT count(*) FROM events")
+old=$($PGSQL -c "SELECT count(*) FROM events WHERE serial = 'LOAD-0000'")
+start_server --rate-limit 0 --retain 1d
+check "--retain prunes the old events on PostgreSQL, in small transactions" \
+	wait_for 20 sh -c '[ "$($1 -c "SELECT count(*) FROM events WHERE serial = '"'LOAD-0000'"'")" = 0 ]' sh "$PGSQL"
+check "and only those, with each Mac's count kept true" sh -c '
+	[ "$($1 -c "SELECT count(*) FROM events")" = "$(($2 - $3))" ] &&
+	[ "$($1 -c "SELECT events FROM devices WHERE serial = '"'LOAD-0000'"'")" = 0 ] &&
+	[ "$($1 -c "SELECT count(*) FROM devices WHERE serial = '"'LOAD-0000'"'")" = 1 ]' sh "$PGSQL" "$before" "$old"
+admin_get /metrics
+check "and /metrics counts them" grep -q "^enrollguard_events_pruned_total $old\$" "$TMP/body"
+stop_server
 done_testing
