@@ -84,6 +84,7 @@ static enum eg_err put_events(struct store *s, const struct store_put_args *a,
 			      struct store_put_result *res)
 {
 	const struct batch *b = a->b;
+	const struct srv_event *prev = NULL;   /* the last event whose run was looked up */
 	struct srv_event *e;
 	enum eg_err rc;
 	bool added;
@@ -100,13 +101,17 @@ static enum eg_err put_events(struct store *s, const struct store_put_args *a,
 		res->added++;
 		/*
 		 * A run never seen gets a time after the current run's, even
-		 * within one millisecond, so two runs never tie.
+		 * within one millisecond, so two runs never tie. A batch is
+		 * mostly one run: it is looked up once.
 		 */
-		if ((rc = s->ops->run_seen(s, e->serial, e->run_id,
-					   a->now_ms > res->dev.run_seen ? a->now_ms
-									 : res->dev.run_seen + 1,
-					   &e->run_seen_ms)) != EG_OK)
+		if (prev && strcmp(prev->run_id, e->run_id) == 0)
+			e->run_seen_ms = prev->run_seen_ms;
+		else if ((rc = s->ops->run_seen(s, e->serial, e->run_id,
+						a->now_ms > res->dev.run_seen ? a->now_ms
+									      : res->dev.run_seen + 1,
+						&e->run_seen_ms)) != EG_OK)
 			return rc;
+		prev = e;
 		res->device_changed |= devstate_apply(&res->dev, e);
 	}
 	return EG_OK;
