@@ -26,6 +26,9 @@ struct store_ops {
 	enum eg_err (*put_device)(struct store *s, const struct device *d, int64_t now);
 	enum eg_err (*insert_event)(struct store *s, const struct srv_event *e, int64_t now,
 				    bool *added);
+	/* all of a batch in one statement (OUT added[i]); NULL: insert_event each */
+	enum eg_err (*insert_events)(struct store *s, const struct batch *b, int64_t now,
+				     bool *added);
 	/* when the server first saw (serial, run_id); records now when never */
 	enum eg_err (*run_seen)(struct store *s, const char *serial, const char *run_id,
 				int64_t now, int64_t *first_seen);

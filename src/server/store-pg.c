@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "json.h"
 #include "log.h"
 #include "scan.h"
 #include "banned.h"
@@ -75,6 +76,11 @@ static const struct {
 	{ "insert_event",
 	  "INSERT INTO events(serial, run_id, seq, ts, type, data, text, received)"
 	  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING", 8 },
+	{ "insert_events",
+	  "INSERT INTO events(serial, run_id, seq, ts, type, data, text, received)"
+	  " SELECT serial, run_id, seq, ts, type, data, text, $2 FROM json_to_recordset($1::json)"
+	  " AS x(serial text, run_id text, seq bigint, ts bigint, type text, data text, text text)"
+	  " ON CONFLICT DO NOTHING RETURNING run_id, seq", 2 },
 	{ "run_seen",
 	  "INSERT INTO runs(serial, run_id, first_seen) VALUES ($1, $2, $3)"
 	  " ON CONFLICT (serial, run_id) DO UPDATE SET first_seen = runs.first_seen"
@@ -416,6 +422,63 @@ static enum eg_err pg_insert_event(struct store *base, const struct srv_event *e
 	return rc;
 }
 
+/*
+ * A whole batch in one round trip: its events as a JSON array of records,
+ * and back the (run_id, seq) of those that were new.
+ */
+static enum eg_err pg_insert_events(struct store *base, const struct batch *b, int64_t now,
+				    bool *added)
+{
+	struct eg_buf json = EG_BUF_INIT(8 * BATCH_MAX_BYTES);
+	char rcv[24];
+	const char *v[2] = { NULL, rcv };
+	enum eg_err rc = eg_buf_addch(&json, '[');
+	struct eg_jw w;
+	PGresult *r;
+	size_t i, k = 0, tried;
+	int row;
+
+	for (i = 0; i < b->n && rc == EG_OK; i++) {
+		if (i)
+			(void)eg_buf_addch(&json, ',');
+		eg_jw_begin(&w, &json);
+		eg_jw_str(&w, "serial", b->ev[i].serial);
+		eg_jw_str(&w, "run_id", b->ev[i].run_id);
+		eg_jw_int(&w, "seq", b->ev[i].seq);
+		eg_jw_int(&w, "ts", b->ev[i].ts_ms);
+		eg_jw_str(&w, "type", b->ev[i].type);
+		eg_jw_str(&w, "data", b->ev[i].data_json);
+		eg_jw_str(&w, "text", b->ev[i].text);
+		eg_jw_end(&w);
+		rc = w.rc;
+		added[i] = false;
+	}
+	if (rc == EG_OK)
+		rc = eg_buf_addch(&json, ']');
+	if (rc != EG_OK) {
+		eg_buf_release(&json);
+		return rc;
+	}
+	v[0] = json.buf;
+	snprintf(rcv, sizeof(rcv), "%lld", (long long)now);
+	r = run(PG(base), "insert_events", 2, v);
+	rc = ok(r) ? EG_OK : EG_ERR_IO;
+	/* the rows come back mostly in order: look from where the last was found */
+	for (row = 0; rc == EG_OK && row < PQntuples(r); row++) {
+		int64_t seq = num(PQgetvalue(r, row, 1));
+
+		for (tried = 0; tried < b->n; tried++, k = (k + 1) % b->n)
+			if (!added[k] && b->ev[k].seq == seq &&
+			    strcmp(b->ev[k].run_id, PQgetvalue(r, row, 0)) == 0) {
+				added[k] = true;
+				break;
+			}
+	}
+	PQclear(r);
+	eg_buf_release(&json);
+	return rc;
+}
+
 static enum eg_err pg_run_seen(struct store *base, const char *serial, const char *run_id,
 			       int64_t now, int64_t *first_seen)
 {
@@ -733,6 +796,7 @@ const struct store_ops store_pg_ops = {
 	.get_device = pg_get_device,
 	.put_device = pg_put_device,
 	.insert_event = pg_insert_event,
+	.insert_events = pg_insert_events,
 	.run_seen = pg_run_seen,
 	.drop_oldest = pg_drop_oldest,
 	.list_devices = pg_list_devices,

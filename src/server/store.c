@@ -1,6 +1,9 @@
 #include "store.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "alloc.h"
 
 #include "store-backend.h"
 #include "banned.h"
@@ -86,15 +89,17 @@ static enum eg_err put_events(struct store *s, const struct store_put_args *a,
 	const struct batch *b = a->b;
 	const struct srv_event *prev = NULL;   /* the last event whose run was looked up */
 	struct srv_event *e;
-	enum eg_err rc;
-	bool added;
+	enum eg_err rc = EG_OK;
+	bool *added = eg_xcalloc(b->n, sizeof(*added));
 	size_t i;
 
-	for (i = 0; i < b->n; i++) {
+	if (s->ops->insert_events)
+		rc = s->ops->insert_events(s, b, a->now_ms, added);
+	for (i = 0; i < b->n && !s->ops->insert_events && rc == EG_OK; i++)
+		rc = s->ops->insert_event(s, &b->ev[i], a->now_ms, &added[i]);
+	for (i = 0; i < b->n && rc == EG_OK; i++) {
 		e = &b->ev[i];
-		if ((rc = s->ops->insert_event(s, e, a->now_ms, &added)) != EG_OK)
-			return rc;
-		if (!added) {
+		if (!added[i]) {
 			res->duplicates++;
 			continue;
 		}
@@ -110,11 +115,12 @@ static enum eg_err put_events(struct store *s, const struct store_put_args *a,
 						a->now_ms > res->dev.run_seen ? a->now_ms
 									      : res->dev.run_seen + 1,
 						&e->run_seen_ms)) != EG_OK)
-			return rc;
+			break;
 		prev = e;
 		res->device_changed |= devstate_apply(&res->dev, e);
 	}
-	return EG_OK;
+	free(added);
+	return rc;
 }
 
 enum eg_err store_put_batch(struct store *s, const struct store_put_args *a,
