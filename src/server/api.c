@@ -402,7 +402,7 @@ enum MHD_Result api_metrics(struct request *req)
 	store_pool_put(&req->srv->pool, st);
 	g.sse_clients = sse_client_count(&req->srv->hub);
 	g.sse_dropped = sse_dropped_count(&req->srv->hub);
-	g.connections_cut = req->srv->guard.cut;
+	g.connections_cut = guard_cut(&req->srv->guard);
 	if (rc == EG_OK)
 		rc = metrics_format(&req->srv->metrics, &g, &out);
 	ret = rc == EG_OK ? request_reply(req, MHD_HTTP_OK,

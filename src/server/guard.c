@@ -116,3 +116,13 @@ unsigned guard_sweep(struct guard *g, int64_t now_ms)
 	pthread_mutex_unlock(&g->lock);
 	return n;
 }
+
+uint64_t guard_cut(struct guard *g)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&g->lock);
+	n = g->cut;
+	pthread_mutex_unlock(&g->lock);
+	return n;
+}

@@ -39,6 +39,9 @@ void guard_headers_in(struct guard *g, void *socket_ctx);
 void guard_idle(struct guard *g, void *socket_ctx, int64_t now_ms);
 void guard_close(struct guard *g, void *socket_ctx);
 
+/* Connections cut so far (for /metrics). */
+uint64_t guard_cut(struct guard *g);
+
 /* Shut down every connection past its header deadline; returns how many. */
 unsigned guard_sweep(struct guard *g, int64_t now_ms);
 

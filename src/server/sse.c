@@ -36,7 +36,7 @@ void sse_hub_init(struct sse_hub *hub, unsigned max_clients)
 void sse_hub_release(struct sse_hub *hub)
 {
 	pthread_mutex_lock(&hub->pending_lock);
-	hub->stopping = true;
+	hub->pending_stop = true;
 	pthread_cond_signal(&hub->pending_wake);
 	pthread_mutex_unlock(&hub->pending_lock);
 	if (hub->thread_running)
@@ -113,9 +113,9 @@ static void *fan_out_thread(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&hub->pending_lock);
-		while (!hub->npending && !hub->overflow && !hub->stopping)
+		while (!hub->npending && !hub->overflow && !hub->pending_stop)
 			pthread_cond_wait(&hub->pending_wake, &hub->pending_lock);
-		if (hub->stopping) {
+		if (hub->pending_stop) {
 			pthread_mutex_unlock(&hub->pending_lock);
 			break;
 		}
@@ -295,6 +295,11 @@ void sse_hub_shutdown(struct sse_hub *hub)
 	hub->stopping = true;
 	wake_all(hub);
 	pthread_mutex_unlock(&hub->lock);
+	/* and the fan-out thread, which reads pending_stop under pending_lock */
+	pthread_mutex_lock(&hub->pending_lock);
+	hub->pending_stop = true;
+	pthread_cond_signal(&hub->pending_wake);
+	pthread_mutex_unlock(&hub->pending_lock);
 }
 
 unsigned sse_client_count(struct sse_hub *hub)

@@ -56,6 +56,7 @@ struct sse_hub {
 	struct device *pending;      /* owned: SSE_PENDING rows */
 	unsigned npending;
 	bool overflow;               /* more devices changed than fit: reload */
+	bool pending_stop;           /* the fan-out thread ends */
 	bool thread_running;
 	pthread_t thread;
 };
