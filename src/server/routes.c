@@ -161,31 +161,43 @@ static enum who identify(struct request *req)
 	return cookie ? WHO_BAD : WHO_NONE;
 }
 
+/* The "host[:port]" of an Origin or Referer value, into out; false when none. */
+static bool origin_host(const char *v, char *out, size_t n)
+{
+	const char *p = strstr(v, "://");
+	size_t len;
+
+	if (!p)
+		return false;
+	p += 3;
+	len = strcspn(p, "/?#");
+	if (len == 0 || len >= n)
+		return false;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return true;
+}
+
 /*
  * A state-changing form post must come from our own pages: a browser
- * sends Origin (or at least Referer) with a cross-site POST, and it must
- * be this server. A client that sends neither is not a browser another
- * site can steer, and may go on.
+ * sends Origin (or at least Referer) with a cross-site POST, and its host
+ * must be the Host this request was sent to. The scheme is not compared:
+ * behind a proxy that ends TLS the server sees http while the browser
+ * says https. A client that sends neither header is not a browser another
+ * site can steer, and may go on; "Origin: null" may not.
  */
 static bool same_origin(struct request *req)
 {
 	const char *origin = request_header(req, "Origin");
 	const char *referer = request_header(req, "Referer");
 	const char *host = request_header(req, MHD_HTTP_HEADER_HOST);
-	char ours[300];
-	size_t n;
+	char theirs[300];
 
 	if (!origin && !referer)
 		return true;
-	if (!host)
+	if (!host || !origin_host(origin ? origin : referer, theirs, sizeof(theirs)))
 		return false;
-	n = (size_t)snprintf(ours, sizeof(ours), "%s://%s",
-			     req->srv->opts.tls_cert ? "https" : "http", host);
-	if (n >= sizeof(ours))
-		return false;
-	if (origin)
-		return strcmp(origin, ours) == 0;
-	return strncmp(referer, ours, n) == 0 && (referer[n] == '/' || referer[n] == '\0');
+	return strcasecmp(theirs, host) == 0;
 }
 
 static enum MHD_Result refuse(struct request *req)

@@ -405,6 +405,14 @@ static void test_a_cross_site_login_post_is_refused(void **state)
 		"Origin", "https://evil.example", NULL };
 	static const char *const same[] = { "Host", "eg.example:8700",
 		"Origin", "http://eg.example:8700", NULL };
+	static const char *const tls[] = { "Host", "eg.example:8700",
+		"Origin", "https://eg.example:8700", NULL };
+	static const char *const null_origin[] = { "Host", "eg.example:8700",
+		"Origin", "null", NULL };
+	static const char *const evil_referer[] = { "Host", "eg.example:8700",
+		"Referer", "https://eg.example:8700.evil.example/login", NULL };
+	static const char *const our_referer[] = { "Host", "eg.example:8700",
+		"Referer", "https://eg.example:8700/login", NULL };
 	struct answer *a;
 	char body[256];
 
@@ -418,6 +426,15 @@ static void test_a_cross_site_login_post_is_refused(void **state)
 	a = call("POST", "/login", same, body);
 	assert_int_equal(a->cap.status, 303);
 	assert_non_null(strstr(a->cap.set_cookie, "eg_session="));
+	/* behind a proxy that ends TLS the browser says https: same host, fine */
+	a = call("POST", "/login", tls, body);
+	assert_int_equal(a->cap.status, 303);
+	a = call("POST", "/login", null_origin, body);
+	assert_int_equal(a->cap.status, 403);
+	a = call("POST", "/login", evil_referer, body);
+	assert_int_equal(a->cap.status, 403);
+	a = call("POST", "/login", our_referer, body);
+	assert_int_equal(a->cap.status, 303);
 }
 
 static void test_retain_prunes_old_events_during_ingest_and_keeps_the_mac(void **state)
