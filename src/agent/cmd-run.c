@@ -45,6 +45,7 @@
 #include "strategy.h"
 #include "sysinfo.h"
 #include "thermal.h"
+#include "timefmt.h"
 #include "usage.h"
 #include "banned.h"
 
@@ -135,9 +136,26 @@ static void begin(struct run *r, const struct eg_runstate *prev, bool resume)
 
 	strategy_params(&r->o, &p);
 	if (resume) {
+		uint64_t seq, attempt;
+
 		*ST(r) = *prev;
+		/*
+		 * The log may be ahead of the state (a high-rate event's save
+		 * waits up to a second; a kill comes when it likes): the higher
+		 * wins, so no seq and no attempt number is used twice.
+		 */
+		recorder_resume(REC(r), prev->run_id, &seq, &attempt);
+		if (seq > ST(r)->seq)
+			ST(r)->seq = seq;
+		if (attempt > ST(r)->attempts)
+			ST(r)->attempts = (unsigned)attempt;
 		eg_strategy_resume(&r->strat, &p, mac_mono_ms(), prev->elapsed_ms,
-				   prev->attempts, prev->cycle, prev->try_in_cycle);
+				   ST(r)->attempts, prev->cycle, prev->try_in_cycle);
+		/* who the Mac is, before system.info says it again */
+		SET(REC(r)->host.serial, prev->serial);
+		SET(REC(r)->host.model, prev->model);
+		SET(REC(r)->host.os, prev->os);
+		SET(REC(r)->host.build, prev->build);
 	} else {
 		eg_runstate_init(ST(r));
 		job_new_run_id(&r->job);
@@ -145,7 +163,11 @@ static void begin(struct run *r, const struct eg_runstate *prev, bool resume)
 		eg_strategy_init(&r->strat, &p, mac_mono_ms());
 	}
 	eg_setupwatch_init(&r->setup, r->o.wait_setup, r->o.setup_stuck_after, mac_mono_ms());
+	/* no child outlives the deadline (mac.h), whatever it does */
+	mac_set_deadline(r->strat.start_ms + (int64_t)r->o.deadline);
 	ST(r)->pid = (long)getpid();
+	ST(r)->log_pid = 0;
+	ST(r)->finished_ms = ST(r)->deliver_until_ms = 0;
 	SET(ST(r)->strategy, r->o.strategy);
 	ST(r)->phase = EG_PHASE_STARTING;
 	SET(ST(r)->log_file, r->o.log_file);
@@ -161,6 +183,9 @@ static void record_sysinfo(struct run *r)
 	struct eg_jw w;
 
 	facts_sysinfo(r->g, r->o.child_timeout, &job_signal, &si);
+	if (!si.serial[0] && h->serial[0])
+		/* sw_vers or system_profiler failed this time: a relaunch knows it */
+		SET(si.serial, h->serial);
 	SET(h->serial, si.serial);
 	SET(h->model, si.model);
 	SET(h->os, si.os_version);
@@ -207,7 +232,7 @@ static void wait_setup_assistant(struct run *r)
 
 	eg_format_duration(r->o.wait_setup, dur, sizeof(dur));
 	ST(r)->phase = EG_PHASE_WAITING_SETUP;
-	while (!job_signal) {
+	while (!job_signal && mac_mono_ms() < r->strat.start_ms + (int64_t)r->o.deadline) {
 		int running = facts_setup_running(r->g, r->o.child_timeout, &job_signal);
 
 		switch (eg_setupwatch_wait(&r->setup, mac_mono_ms(), running)) {
@@ -310,6 +335,8 @@ static bool renew_once(struct run *r)
 		goto out;
 	}
 	eg_child_describe(&c, how, sizeof(how));
+	if (c.timed_out && c.timeout_ms < r->o.child_timeout)
+		snprintf(how, sizeof(how), "was stopped at the run's deadline");
 	(void)(eg_buf_add(&both, c.out.buf, c.out.len) ||
 	       eg_buf_add(&both, c.err.buf, c.err.len));
 	eg_profiles_parse_error(both.buf, both.len, &perr);
@@ -520,6 +547,12 @@ static void wait_for(struct run *r, int64_t wake)
 	if (until > now && !job_signal)
 		logstream_wait(&r->log, until - now > 1000 ? 1000 : (int)(until - now),
 			       on_log_line, r);
+	/* a killed agent's relaunch stops the `log stream` it left (job.h) */
+	if (ST(r)->log_pid != (long)logstream_pid(&r->log)) {
+		ST(r)->log_pid = (long)logstream_pid(&r->log);
+		recorder_save(REC(r));
+	}
+	recorder_tick(REC(r));
 	if (mac_mono_ms() >= r->next_thermal && !job_signal) {
 		sample_thermal(r);
 		watch_setup(r, false);
@@ -531,7 +564,10 @@ static void wait_for(struct run *r, int64_t wake)
 static void finish(struct run *r, enum eg_phase phase)
 {
 	save_progress(r);
+	/* no child of the outcome is cut short by the deadline */
+	mac_set_deadline(0);
 	ST(r)->phase = phase;
+	ST(r)->finished_ms = mac_wall_ms();
 	ST(r)->waiting_for[0] = '\0';
 	ST(r)->next_attempt_ms = 0;
 }
@@ -543,6 +579,8 @@ static int give_up(struct run *r)
 	char rec[768], el[32];
 	unsigned n = r->strat.attempts;
 
+	/* the last look at Setup Assistant gets half a second, not more */
+	mac_set_deadline(mac_mono_ms() + 500);
 	watch_setup(r, true);
 	advice_gave_up(&e, rec, sizeof(rec));
 	if (r->strat.state == EG_STATE_GAVE_UP && r->strat.par.kind == EG_STRATEGY_FIXED &&
@@ -554,6 +592,7 @@ static int give_up(struct run *r)
 	snprintf(ST(r)->result, sizeof(ST(r)->result), "gave up after %u attempt%s (%s)",
 		 n, n == 1 ? "" : "s", el);
 	SET(ST(r)->recommendation, rec);
+	recorder_drops(REC(r), true);
 	recorder_emit(REC(r), NULL, EG_TEXT_RUN_GAVE_UP, n, n == 1 ? "" : "s", el, rec);
 	return EG_EXIT_GAVE_UP;
 }
@@ -596,10 +635,13 @@ static int enrolled(struct run *r)
 	record_config(r);
 	if (r->strat.state == EG_STATE_GAVE_UP)
 		return not_dep(r);
-	remove_launchdaemon(r);
+	/* reporting: kept until the server has the outcome (deliver()) */
+	if (!r->rp.running)
+		remove_launchdaemon(r);
 	finish(r, EG_PHASE_ENROLLED);
 	snprintf(ST(r)->result, sizeof(ST(r)->result),
 		 "enrollment configuration received on attempt %u", n);
+	recorder_drops(REC(r), true);
 	if (after_setup) {
 		SET(ST(r)->recommendation, advice_enrolled_after_setup());
 		recorder_emit(REC(r), NULL, EG_TEXT_RUN_ENROLLED_LATE, n, n == 1 ? "" : "s");
@@ -656,13 +698,12 @@ static int strategy_loop(struct run *r)
 /* With ReportURL set, events also go to the server through the spool. */
 static void start_reporter(struct run *r)
 {
-	char spool[PATH_MAX + 8], token[PATH_MAX], ca[PATH_MAX];
+	char token[PATH_MAX], ca[PATH_MAX];
 	struct eg_diag d = EG_DIAG_INIT;
 	enum eg_err rc;
 
 	if (!r->o.report_url || !r->o.report_url[0])
 		return;
-	snprintf(spool, sizeof(spool), "%s/spool", r->job.dir);
 	token[0] = '\0';
 	if (r->o.report_token_file && r->o.report_token_file[0]) {
 		mac_join(r->g, r->o.report_token_file, token, sizeof(token));
@@ -674,29 +715,97 @@ static void start_reporter(struct run *r)
 	ca[0] = '\0';
 	if (r->o.report_ca_file && r->o.report_ca_file[0])
 		mac_join(r->g, r->o.report_ca_file, ca, sizeof(ca));
-	rc = reporter_start(&r->rp, r->o.report_url, token, ca, spool,
+	rc = reporter_start(&r->rp, r->o.report_url, token, ca, &r->job.dir,
 			    r->o.report_spool_max * 1024, &d);
 	if (rc == EG_ERR_INVALID || rc == EG_ERR_NOT_FOUND)
 		die(EG_EXIT_USAGE, "%s", d.msg);
 	if (rc != EG_OK)
 		die(EG_EXIT_ENV, "%s", d.msg);
 	REC(r)->reporter = &r->rp;
+	/* a relaunch knows the Mac already: what a killed launch spooled goes too */
+	if (REC(r)->host.serial[0])
+		recorder_host_known(REC(r));
 }
 
-/* Give the reporter report_flush to empty the spool; record what is left. */
+/* What is left after the run's delivery: said, then the thread stops. */
 static void stop_reporter(struct run *r)
 {
 	if (!r->rp.running)
 		return;
-	recorder_flush_held(REC(r));
+	recorder_host_known(REC(r));
 	REC(r)->reporter = NULL;
-	reporter_stop(&r->rp, r->o.report_flush);
+	reporter_stop(&r->rp, 1000);
 	ST(r)->spooled = r->rp.spool.pending;
-	recorder_save(REC(r));
+	recorder_touch(REC(r));
 	if (r->rp.spool.pending)
-		warning("%llu events are still waiting for %s (%s); the next run sends them",
-			(unsigned long long)r->rp.spool.pending, r->o.report_url,
-			r->rp.last_error[0] ? r->rp.last_error : "no answer yet");
+		warning("%llu events are still waiting for %s (%s); they stay in the spool "
+			"and the JSON-lines log", (unsigned long long)r->rp.spool.pending,
+			r->o.report_url, r->rp.last_error[0] ? r->rp.last_error : "no answer yet");
+}
+
+/* The LaunchDaemon is there still (kept for the delivery, or a kill came first). */
+static bool launchdaemon_there(struct run *r)
+{
+	char path[PATH_MAX];
+
+	mac_join(r->g, r->o.launchdaemon, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * After the outcome: the run's daemon stays in a flush-only mode until
+ * the server has every event (and then, after an enrollment, removes its
+ * LaunchDaemon), for at most --report-flush after the outcome, across
+ * relaunches (st.deliver_until_ms). A signal stops it; the next launch
+ * goes on. Returns rc, the outcome's exit code.
+ */
+static int deliver(struct run *r, int rc)
+{
+	bool enrolled = ST(r)->phase == EG_PHASE_ENROLLED, removed = false;
+	char until[48], lifetime[32];
+	uint64_t pending;
+
+	if (!r->rp.running) {
+		if (enrolled && launchdaemon_there(r))
+			remove_launchdaemon(r);
+		return rc;
+	}
+	recorder_host_known(REC(r));
+	if (!ST(r)->deliver_until_ms)
+		ST(r)->deliver_until_ms = ST(r)->finished_ms + (int64_t)r->o.report_flush;
+	eg_format_human(ST(r)->deliver_until_ms, mac_utc_offset_min(mac_wall_ms()), until,
+			sizeof(until));
+	pending = reporter_pending(&r->rp);
+	if (pending && enrolled && launchdaemon_there(r) && r->o.report_flush)
+		recorder_emit(REC(r), NULL, EG_TEXT_LAUNCHDAEMON_KEPT_TO_SEND, r->o.launchdaemon,
+			      (unsigned long long)pending, r->o.report_url, until);
+	while (!job_signal) {
+		pending = reporter_pending(&r->rp);
+		if (pending != ST(r)->spooled) {
+			ST(r)->spooled = pending;
+			recorder_touch(REC(r));
+		}
+		if (!pending && enrolled && !removed && launchdaemon_there(r)) {
+			removed = true;
+			remove_launchdaemon(r);     /* an event too: sent before we go */
+			continue;
+		}
+		if (!pending || mac_wall_ms() >= ST(r)->deliver_until_ms)
+			break;
+		poll(NULL, 0, 250);
+		recorder_tick(REC(r));
+	}
+	if (pending && !job_signal) {
+		eg_format_duration(r->o.report_flush, lifetime, sizeof(lifetime));
+		recorder_emit(REC(r), "{\"expired\":1}", EG_TEXT_REPORT_EXPIRED,
+			      (unsigned long long)pending, r->o.report_url, lifetime,
+			      r->rp.last_error[0] ? r->rp.last_error : "no answer");
+		if (enrolled && !removed && launchdaemon_there(r))
+			remove_launchdaemon(r);
+	}
+	ST(r)->deliver_until_ms = pending && job_signal ? ST(r)->deliver_until_ms : 0;
+	recorder_save(REC(r));
+	return job_signal ? 128 + (int)job_signal : rc;
 }
 
 static void run_release(struct run *r)
@@ -707,6 +816,75 @@ static void run_release(struct run *r)
 	job_close(&r->job);
 }
 
+/* What a launch does, given the state the last one left. */
+enum launch { LAUNCH_NEW, LAUNCH_RESUME, LAUNCH_FLUSH };
+
+static enum launch choose(struct run *r, const struct eg_runstate *prev, enum eg_err lrc)
+{
+	/* the Mac restarted since: the monotonic clock started again */
+	bool rebooted = lrc == EG_OK && prev->uptime_ms > mac_mono_ms();
+
+	if (lrc == EG_ERR_UNSAFE)
+		die(EG_EXIT_ENV, "refusing the state someone else could have written: %s",
+		    r->job.rec.st.degraded);
+	if (lrc != EG_OK)
+		return LAUNCH_NEW;
+	/* a killed launch's `log stream` (never across a restart: pids are new) */
+	if (!rebooted)
+		job_stop_orphan(prev->log_pid);
+	if (!eg_runstate_finished(prev))
+		return LAUNCH_RESUME;
+	/*
+	 * A run that is over stays over: a relaunch only sends what waits.
+	 * Unless asked (--again), or the run gave up and the Mac restarted
+	 * since, as its advice said to do.
+	 */
+	if (r->o.again || (prev->phase == EG_PHASE_GAVE_UP && rebooted))
+		return LAUNCH_NEW;
+	return LAUNCH_FLUSH;
+}
+
+/* A run that is over: send what waits for the server, and nothing else. */
+static int flush_only(struct run *r, const struct eg_runstate *prev)
+{
+	int rc = prev->phase == EG_PHASE_ENROLLED ? EG_EXIT_OK : EG_EXIT_GAVE_UP;
+	uint64_t seq, attempt;
+	char until[48];
+
+	*ST(r) = *prev;
+	ST(r)->pid = (long)getpid();
+	ST(r)->log_pid = 0;
+	recorder_resume(REC(r), ST(r)->run_id, &seq, &attempt);
+	if (seq > ST(r)->seq)
+		ST(r)->seq = seq;
+	SET(REC(r)->host.serial, prev->serial);
+	SET(REC(r)->host.model, prev->model);
+	SET(REC(r)->host.os, prev->os);
+	SET(REC(r)->host.build, prev->build);
+	if (ST(r)->finished_ms && ST(r)->deliver_until_ms == 0 && !prev->spooled)
+		ST(r)->deliver_until_ms = 0;
+	start_reporter(r);
+	if (!r->rp.running || !reporter_pending(&r->rp) ||
+	    (prev->deliver_until_ms == 0 && prev->finished_ms &&
+	     mac_wall_ms() >= prev->finished_ms + (int64_t)r->o.report_flush)) {
+		printf("run %s is over (%s): nothing to do; 'enrollguard run --again' starts "
+		       "a new run\n", ST(r)->run_id, eg_phase_name(ST(r)->phase));
+		if (ST(r)->phase == EG_PHASE_ENROLLED && launchdaemon_there(r))
+			remove_launchdaemon(r);
+		recorder_save(REC(r));
+		return rc;
+	}
+	if (!ST(r)->deliver_until_ms)
+		ST(r)->deliver_until_ms = (ST(r)->finished_ms ? ST(r)->finished_ms :
+					   mac_wall_ms()) + (int64_t)r->o.report_flush;
+	eg_format_human(ST(r)->deliver_until_ms, mac_utc_offset_min(mac_wall_ms()), until,
+			sizeof(until));
+	recorder_emit(REC(r), NULL, EG_TEXT_RUN_RESUME_TO_SEND, ST(r)->run_id,
+		      eg_phase_name(ST(r)->phase),
+		      (unsigned long long)reporter_pending(&r->rp), until);
+	return deliver(r, rc);
+}
+
 static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 {
 	struct run *r = state;
@@ -715,7 +893,7 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 	struct eg_diag d = EG_DIAG_INIT;
 	struct job_where where;
 	enum eg_err lrc;
-	bool resume;
+	enum launch launch;
 	int rc;
 	char dl[32];
 
@@ -725,20 +903,27 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 	r->log = (struct logstream)LOGSTREAM_INIT;
 	r->rp = (struct reporter)REPORTER_INIT;
 	/* flags, then managed preferences, then local ones, then defaults */
-	prefs_load(g, run_table, NOPTS - 1, &r->o, c->set, r->o.config, c->set[NOPTS - 1]);
+	prefs_load(g, run_table, NOPTS - RUN_OPTS_LOCAL, &r->o, c->set, r->o.config,
+		   c->set[NOPTS - 1]);
 	job_signals();
 	where = (struct job_where){ r->o.state_dir, r->o.log_file, r->o.event_log };
 	job_open(&r->job, g, &where, "run");
 	lrc = job_load_state(&r->job, &prev, &d);
+	if (lrc == EG_ERR_UNSAFE)
+		die(EG_EXIT_ENV, "%s", d.msg);
 	if (lrc != EG_OK && lrc != EG_ERR_NOT_FOUND)
 		warning("starting a new run: %s", d.msg);
-	resume = lrc == EG_OK && !eg_runstate_finished(&prev);
+	launch = choose(r, &prev, lrc);
+	if (launch == LAUNCH_FLUSH) {
+		rc = flush_only(r, &prev);
+		goto out;
+	}
 	/*
 	 * A Mac past Setup Assistant has nothing for `run` to do, and renewing
 	 * there would prompt its user to enroll: re-enrolling existing Macs is
 	 * `enrollguard renew`'s job. A run that was interrupted still finishes.
 	 */
-	if (!resume && facts_setup_done(g)) {
+	if (launch == LAUNCH_NEW && facts_setup_done(g)) {
 		/* no run state is written: nothing ran */
 		printf("Setup Assistant has already finished on this Mac (%s exists): "
 		       "nothing to do (run works during Setup Assistant only).\n",
@@ -746,10 +931,10 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 		run_release(r);
 		return EG_EXIT_OK;
 	}
+	begin(r, &prev, launch == LAUNCH_RESUME);
 	start_reporter(r);
-	begin(r, &prev, resume);
 	eg_format_duration(r->o.deadline, dl, sizeof(dl));
-	if (resume)
+	if (launch == LAUNCH_RESUME)
 		recorder_emit(REC(r), NULL, EG_TEXT_RUN_RESUME,
 			      ST(r)->run_id, r->strat.attempts, r->strat.attempts == 1 ? "" : "s",
 			      r->o.strategy, dl);
@@ -759,14 +944,25 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 
 	/* who the Mac is first, so `status` can say it during the wait */
 	record_sysinfo(r);
-	if (!r->o.no_wait_setup && !resume)
+	recorder_host_known(REC(r));
+	if (!r->o.no_wait_setup && launch == LAUNCH_NEW)
 		wait_setup_assistant(r);
 	sample_thermal(r);
 	if (r->strat.par.kind == EG_STRATEGY_EVENT)
 		logstream_start(&r->log, g, REC(r), log_predicate, "for dasd and the UCRT",
 				"attempts follow the fallback schedule only");
 	rc = job_signal ? interrupted(r) : strategy_loop(r);
+	logstream_stop(&r->log);
+	ST(r)->log_pid = 0;
+	if (eg_runstate_finished(ST(r)))
+		rc = deliver(r, rc);
+out:
 	run_release(r);
+	/* write failures are failures (enrollguard(8), EXIT STATUS) */
+	if (recorder_degraded(REC(r)) && (rc == EG_EXIT_OK || rc == EG_EXIT_GAVE_UP)) {
+		error("the run's records are incomplete: %s", ST(r)->degraded);
+		rc = EG_EXIT_ENV;
+	}
 	return rc;
 }
 

@@ -107,6 +107,15 @@ static void print_human(const struct eg_runstate *st)
 	if (st->spooled)
 		printf("  to the server: %llu events waiting to be sent\n",
 		       (unsigned long long)st->spooled);
+	if (eg_runstate_finished(st) && st->deliver_until_ms) {
+		eg_format_human(st->deliver_until_ms, off, t, sizeof(t));
+		printf("  delivery:      the run is over; its daemon sends what waits until %s "
+		       "(pid %ld, %s)\n", t, st->pid, agent_alive(st->pid) ? "running" :
+		       "not running: its next launch goes on");
+	}
+	if (st->degraded[0])
+		printf("  degraded:      %s (the run's records are incomplete: exit 3)\n",
+		       st->degraded);
 	if (st->deadline_ms && !eg_runstate_finished(st)) {
 		eg_format_human(st->deadline_ms, off, t, sizeof(t));
 		printf("  deadline:      %s\n", t);
@@ -150,6 +159,15 @@ static void print_json(const struct eg_runstate *st)
 	eg_jw_str(&w, "organization", st->org_name);
 	eg_jw_str(&w, "mdm_url", st->mdm_url);
 	eg_jw_int(&w, "events_waiting_to_send", (int64_t)st->spooled);
+	if (eg_runstate_finished(st) && st->deliver_until_ms) {
+		eg_format_iso(st->deliver_until_ms, t, sizeof(t));
+		eg_jw_str(&w, "delivery_until", t);
+	} else {
+		eg_jw_null(&w, "delivery_until");
+	}
+	eg_jw_bool(&w, "delivering", eg_runstate_finished(st) && st->deliver_until_ms &&
+		   agent_alive(st->pid));
+	eg_jw_str(&w, "degraded", st->degraded);
 	eg_format_iso(st->updated_ms, t, sizeof(t));
 	eg_jw_str(&w, "updated", t);
 	eg_jw_end(&w);

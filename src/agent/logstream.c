@@ -148,6 +148,8 @@ pid_t logstream_pid(const struct logstream *ls)
 
 void logstream_stop(struct logstream *ls)
 {
+	/* log stream ends on SIGTERM; one that does not gets half a second */
+	ls->child.grace_ms = 500;
 	if (ls->running)
 		eg_child_stop(&ls->child);
 	ls->running = false;

@@ -81,6 +81,13 @@ void mac_path(const struct eg_global *g, enum eg_path p, char *out, size_t n)
 	mac_join(g, eg_path_default(p), out, n);
 }
 
+static int64_t deadline;
+
+void mac_set_deadline(int64_t deadline_ms)
+{
+	deadline = deadline_ms;
+}
+
 enum eg_err mac_run(const struct eg_global *g, enum eg_path p,
 		    const char *const *args, uint64_t timeout_ms,
 		    const volatile sig_atomic_t *cancel, struct eg_child *c,
@@ -100,6 +107,17 @@ enum eg_err mac_run(const struct eg_global *g, enum eg_path p,
 	c->env = mac_child_env();
 	c->now_ms = mac_mono_ms;
 	c->timeout_ms = timeout_ms;
+	if (deadline) {
+		int64_t left = deadline - mac_mono_ms();
+
+		if (left < 1)
+			left = 1;
+		if (!timeout_ms || (uint64_t)left < timeout_ms) {
+			c->timeout_ms = (uint64_t)left;
+			if (c->grace_ms > 300)
+				c->grace_ms = 300;
+		}
+	}
 	c->cancel = cancel;
 	return eg_child_run(c, diag);
 }

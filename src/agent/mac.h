@@ -38,6 +38,15 @@ void mac_path(const struct eg_global *g, enum eg_path p, char *out, size_t n);
 void mac_join(const struct eg_global *g, const char *path, char *out, size_t n);
 
 /*
+ * Bound every child mac_run() starts from now on by deadline_ms (on
+ * mac_mono_ms()'s clock; 0: no bound): its timeout is the smaller of its
+ * own and the time left, and one that must be killed near the deadline
+ * gets 300 ms between SIGTERM and SIGKILL. `run` sets its deadline here
+ * so that the run ends within a second of it whatever a child does.
+ */
+void mac_set_deadline(int64_t deadline_ms);
+
+/*
  * Run tool p with the given arguments (without argv[0]; NULL-terminated)
  * under timeout_ms. c must be EG_CHILD_INIT; the caller releases it.
  * Returns what eg_child_run() returns.

@@ -18,6 +18,9 @@
 
 #include "alloc.h"
 #include "cmd.h"
+#ifdef EG_FAULT_INJECTION
+#include "fault-env.h"
+#endif
 #include "opts.h"
 #include "run-opts.h"
 #include "usage.h"
@@ -198,7 +201,7 @@ static int run_cmd(const struct eg_cmd *cmd, int argc, char **argv,
 	int rc;
 
 	if (cmd->flags & EG_CMD_RUN_OPTIONS)
-		c.nrun = run_table_len - 1;
+		c.nrun = run_table_len - RUN_OPTS_LOCAL;
 	table = eg_xmalloc((c.nrun + cmd->nopts + 1) * sizeof(*table));
 	for (i = 0; i < c.nrun; i++)
 		table[n++] = run_table[i];
@@ -233,6 +236,9 @@ int main(int argc, char **argv)
 	int i;
 
 	check_fds();
+#ifdef EG_FAULT_INJECTION
+	fault_from_env();      /* the test binary only (fault-env.c) */
+#endif
 	i = parse_global(argc, argv, &g);
 	if (i >= argc) {
 		print_help(stderr);

@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "event.h"
 #include "file.h"
 #include "mac.h"
 #include "usage.h"
@@ -213,7 +214,7 @@ static void answer_detail(const struct eg_buf *answer, char *out, size_t n)
  * server may take them later.
  */
 static int64_t handle(struct reporter *rp, long status, struct eg_buf *batch,
-		      const struct eg_buf *answer, size_t *n, uint64_t end,
+		      const struct eg_buf *answer, size_t *n, uint64_t end, uint64_t gen,
 		      int64_t backoff, const char *why)
 {
 	struct eg_diag d = EG_DIAG_INIT;
@@ -225,7 +226,7 @@ static int64_t handle(struct reporter *rp, long status, struct eg_buf *batch,
 		rp->last_error[0] = '\0';
 		if (rp->one_by_one)
 			rp->one_by_one--;
-		(void)eg_spool_commit(&rp->spool, end, &d);
+		(void)eg_spool_commit(&rp->spool, end, gen, &d);
 		return 0;
 	}
 	answer_detail(answer, detail, sizeof(detail));
@@ -237,7 +238,7 @@ static int64_t handle(struct reporter *rp, long status, struct eg_buf *batch,
 			dropped + *n, detail);
 		rp->resend = *n > 0;
 		if (!rp->resend)
-			(void)eg_spool_commit(&rp->spool, end, &d);
+			(void)eg_spool_commit(&rp->spool, end, gen, &d);
 		return 0;
 	}
 	if ((status == 400 || status == 413) && *n > 1) {
@@ -252,7 +253,7 @@ static int64_t handle(struct reporter *rp, long status, struct eg_buf *batch,
 		warning("%s", rp->last_error);
 		if (rp->one_by_one)
 			rp->one_by_one--;
-		(void)eg_spool_commit(&rp->spool, end, &d);
+		(void)eg_spool_commit(&rp->spool, end, gen, &d);
 		return 0;
 	}
 	if (status)
@@ -288,16 +289,46 @@ static bool give_up_flush(struct reporter *rp)
 	return rp->stopping && (int64_t)mac_mono_ms() >= rp->flush_deadline_ms;
 }
 
+/*
+ * Events recorded before the Mac's serial was known carry the empty host
+ * (event.h): put the real one in, or say there is nothing to send yet.
+ */
+static bool fill_host(struct reporter *rp, struct eg_buf *batch)
+{
+	struct eg_buf out = EG_BUF_INIT(batch->cap + 64 * 1024);
+	const char *p = batch->buf, *hit;
+	size_t el = strlen(rp->empty_host);
+	bool ok = true;
+
+	if (!strstr(batch->buf, rp->empty_host))
+		return true;
+	if (!rp->host[0])
+		return false;
+	while (ok && (hit = strstr(p, rp->empty_host))) {
+		ok = eg_buf_add(&out, p, (size_t)(hit - p)) == EG_OK &&
+		     eg_buf_addstr(&out, rp->host) == EG_OK;
+		p = hit + el;
+	}
+	ok = ok && eg_buf_addstr(&out, p) == EG_OK;
+	if (ok) {
+		eg_buf_reset(batch);
+		ok = eg_buf_add(batch, out.buf, out.len) == EG_OK;
+	}
+	eg_buf_release(&out);
+	return ok;
+}
+
 static void *run(void *arg)
 {
 	struct reporter *rp = arg;
-	struct eg_buf batch = EG_BUF_INIT(BATCH_BYTES + 2 * BATCH_EVENTS + 64);
+	/* room for the host put into the events recorded before it was known */
+	struct eg_buf batch = EG_BUF_INIT(2 * BATCH_BYTES + 2 * BATCH_EVENTS + 64);
 	struct eg_buf answer = EG_BUF_INIT(ANSWER_MAX + 1);
 	CURL *curl = curl_easy_init();
 	int64_t backoff = 0;
 	char why[CURL_ERROR_SIZE];
-	uint64_t end;
-	size_t n;
+	uint64_t end, gen = 0;
+	size_t n = 0;
 	long status;
 
 	pthread_mutex_lock(&rp->lock);
@@ -306,18 +337,21 @@ static void *run(void *arg)
 		if (!rp->resend &&
 		    (eg_spool_peek(&rp->spool, rp->one_by_one ? 1 : BATCH_EVENTS, BATCH_BYTES,
 				   &batch, &n, &end) != EG_OK ||
-		     (n == 0 && end == rp->spool.sent))) {
-			if (rp->stopping)
+		     (n == 0 && end == rp->spool.sent) || !fill_host(rp, &batch))) {
+			if (rp->stopping && n == 0)
 				break;          /* all sent */
 			wait_ms(rp, IDLE_WAIT_MS);
 			continue;
 		}
+		/* a compaction before the answer makes `end` mean another file */
+		if (!rp->resend)
+			gen = rp->spool.gen;
 		rp->resend = false;
 		pthread_mutex_unlock(&rp->lock);
 		why[0] = '\0';
 		status = n ? post(rp, curl, &batch, &answer, why, sizeof(why)) : 400;
 		pthread_mutex_lock(&rp->lock);
-		backoff = handle(rp, status, &batch, &answer, &n, end, backoff, why);
+		backoff = handle(rp, status, &batch, &answer, &n, end, gen, backoff, why);
 		if (backoff && !give_up_flush(rp))
 			sleep_backoff(rp, backoff);
 	}
@@ -355,15 +389,10 @@ out:
 	return rc;
 }
 
-/* "<state dir>/device-key": the directory that holds the spool. */
-static void key_path(const char *spool_dir, char *out, size_t n)
+/* "<state dir>/device-key", beside the spool. */
+static void key_path(const struct eg_dir *state_dir, char *out, size_t n)
 {
-	const char *slash = strrchr(spool_dir, '/');
-
-	if (slash && slash != spool_dir)
-		snprintf(out, n, "%.*s/device-key", (int)(slash - spool_dir), spool_dir);
-	else
-		snprintf(out, n, "%s/../device-key", spool_dir);
+	snprintf(out, n, "%s/device-key", state_dir->path);
 }
 
 static bool key_valid(const char *k, size_t len)
@@ -420,7 +449,8 @@ static enum eg_err create_key(const char *path, char key[2 * KEY_BYTES + 1],
  * server registers it with the first batch and from then on takes
  * nothing for this serial without it.
  */
-static enum eg_err load_key(struct reporter *rp, const char *spool_dir, struct eg_diag *diag)
+static enum eg_err load_key(struct reporter *rp, const struct eg_dir *state_dir,
+			    struct eg_diag *diag)
 {
 	char path[PATH_MAX], key[2 * KEY_BYTES + 8];
 	struct stat st;
@@ -428,7 +458,7 @@ static enum eg_err load_key(struct reporter *rp, const char *spool_dir, struct e
 	ssize_t n = -1;
 	int fd;
 
-	key_path(spool_dir, path, sizeof(path));
+	key_path(state_dir, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		if ((st.st_mode & 077) != 0)
@@ -456,10 +486,12 @@ static enum eg_err load_key(struct reporter *rp, const char *spool_dir, struct e
 
 enum eg_err reporter_start(struct reporter *rp, const char *base_url,
 			   const char *token_file, const char *ca_file,
-			   const char *spool_dir, uint64_t max_bytes,
+			   const struct eg_dir *state_dir, uint64_t max_bytes,
 			   struct eg_diag *diag)
 {
 	size_t len = strlen(base_url);
+	struct eg_host none;
+	struct eg_buf h = EG_BUF_INIT(sizeof(rp->empty_host) - 1);
 	enum eg_err rc;
 
 	if ((strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0) ||
@@ -484,9 +516,14 @@ enum eg_err reporter_start(struct reporter *rp, const char *base_url,
 	rp->url = eg_xmalloc(len + 16);
 	snprintf(rp->url, len + 16, "%s%s", base_url,
 		 len && base_url[len - 1] == '/' ? "api/v1/events" : "/api/v1/events");
-	if ((rc = eg_spool_open(&rp->spool, spool_dir, max_bytes, diag)) != EG_OK)
+	memset(&none, 0, sizeof(none));
+	(void)eg_event_host_json(&none, &h);
+	snprintf(rp->empty_host, sizeof(rp->empty_host), "%s", h.buf);
+	eg_buf_release(&h);
+	if ((rc = eg_spool_open(&rp->spool, state_dir, "spool", max_bytes, eg_event_line_prio,
+				diag)) != EG_OK)
 		goto fail;
-	if ((rc = load_key(rp, spool_dir, diag)) != EG_OK) {
+	if ((rc = load_key(rp, state_dir, diag)) != EG_OK) {
 		eg_spool_close(&rp->spool);
 		goto fail;
 	}
@@ -509,13 +546,53 @@ fail:
 	return rc;
 }
 
-void reporter_append(struct reporter *rp, const char *line, size_t len)
+void reporter_append(struct reporter *rp, const char *line, size_t len,
+		     enum eg_spool_prio prio)
 {
 	if (!rp->running)
 		return;
 	pthread_mutex_lock(&rp->lock);
-	(void)eg_spool_append(&rp->spool, line, len);
+	(void)eg_spool_append(&rp->spool, line, len, prio);
 	pthread_cond_signal(&rp->wake);
+	pthread_mutex_unlock(&rp->lock);
+}
+
+void reporter_set_host(struct reporter *rp, const struct eg_host *host)
+{
+	struct eg_buf h = EG_BUF_INIT(sizeof(rp->host) - 1);
+
+	if (!rp->running || eg_event_host_json(host, &h) != EG_OK)
+		return;
+	pthread_mutex_lock(&rp->lock);
+	snprintf(rp->host, sizeof(rp->host), "%s", h.buf);
+	pthread_cond_signal(&rp->wake);
+	pthread_mutex_unlock(&rp->lock);
+	eg_buf_release(&h);
+}
+
+bool reporter_has_host(struct reporter *rp)
+{
+	bool has;
+
+	if (!rp->running)
+		return false;
+	pthread_mutex_lock(&rp->lock);
+	has = rp->host[0] != '\0';
+	pthread_mutex_unlock(&rp->lock);
+	return has;
+}
+
+void reporter_dropped(struct reporter *rp, uint64_t out[EG_SPOOL_NPRIO])
+{
+	int p;
+
+	for (p = 0; p < EG_SPOOL_NPRIO; p++)
+		out[p] = 0;
+	if (!rp->running)
+		return;
+	pthread_mutex_lock(&rp->lock);
+	for (p = 0; p < EG_SPOOL_NPRIO; p++)
+		out[p] = rp->spool.dropped[p];
 	pthread_mutex_unlock(&rp->lock);
 }
 

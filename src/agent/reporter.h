@@ -22,8 +22,10 @@
  *
  * Calling sequence:
  *     struct reporter rp = REPORTER_INIT;
- *     reporter_start(&rp, url, token_file, ca_file, spool_dir, max_bytes, &diag);
- *     reporter_append(&rp, json_line, len);        per event (recorder)
+ *     reporter_start(&rp, url, token_file, ca_file, &state_dir, max_bytes, &diag);
+ *     reporter_append(&rp, json_line, len, prio);  per event (recorder)
+ *     reporter_set_host(&rp, &host);               once the serial is known
+ *     reporter_pending(&rp) ... until 0 or the run's delivery ends
  *     reporter_stop(&rp, flush_ms);   tries to empty the spool, then joins
  */
 #ifndef EG_REPORTER_H
@@ -34,6 +36,8 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "event.h"
+#include "file.h"
 #include "spool.h"
 
 struct reporter {
@@ -53,13 +57,15 @@ struct reporter {
 	uint64_t sent;          /* events the server took */
 	uint64_t rejected;      /* events it refused for good */
 	char last_error[256];   /* why the last attempt failed, "" after a success */
+	char host[512];         /* the host's JSON once the serial is known, "" before */
+	char empty_host[128];   /* the host's JSON of an event recorded before that */
 };
 
 #define REPORTER_INIT { .running = false, .spool = EG_SPOOL_INIT }
 
 /*
  * Check url (http:// or https://, at most 1000 bytes), read the token
- * file, open the spool in spool_dir and start the thread. ca_file ("" or
+ * file, open the spool "spool" in state_dir and start the thread. ca_file ("" or
  * NULL for the system's trust) is a PEM bundle for an https server with
  * a private CA. base_url is the server's address
  * ("https://eg.example.com:8700"); "/api/v1/events" is appended.
@@ -67,11 +73,29 @@ struct reporter {
  */
 enum eg_err reporter_start(struct reporter *rp, const char *base_url,
 			   const char *token_file, const char *ca_file,
-			   const char *spool_dir, uint64_t max_bytes,
+			   const struct eg_dir *state_dir, uint64_t max_bytes,
 			   struct eg_diag *diag);
 
-/* Queue one event line (with '\n'); wakes the thread. */
-void reporter_append(struct reporter *rp, const char *line, size_t len);
+/*
+ * Queue one event line (with '\n') of priority prio (what a full spool
+ * drops first: event.h's eg_event_spool_prio); wakes the thread.
+ */
+void reporter_append(struct reporter *rp, const char *line, size_t len,
+		     enum eg_spool_prio prio);
+
+/*
+ * The Mac's host (serial, model...), for the events spooled before it
+ * was known (by this launch or a killed one): they wait in the spool
+ * until it is set, and are sent with it. Set it again with serial
+ * "unknown" to send them anyway.
+ */
+void reporter_set_host(struct reporter *rp, const struct eg_host *host);
+
+/* Whether reporter_set_host() was called. */
+bool reporter_has_host(struct reporter *rp);
+
+/* Events the spool dropped so far, by priority (spool.h), into out. */
+void reporter_dropped(struct reporter *rp, uint64_t out[EG_SPOOL_NPRIO]);
 
 /* Events queued and not yet sent. */
 uint64_t reporter_pending(struct reporter *rp);

@@ -7,6 +7,7 @@ static const char *const strategies[] = { "event", "fixed", NULL };
 #define O(f) offsetof(struct run_opts, f)
 #define MS_MIN 60000ULL
 #define MS_HOUR 3600000ULL
+#define MS_DAY (24 * MS_HOUR)
 
 /* The options of `run`, one row each (RUN_OPTS_N of them). */
 const struct eg_opt run_table[RUN_OPTS_N] = {
@@ -56,8 +57,12 @@ const struct eg_opt run_table[RUN_OPTS_N] = {
 	{ "report-spool-max", "ReportSpoolMax", EG_OPT_UINT, 64, 1048576, "8192", NULL,
 	  "KIB", "events waiting for the server may fill this many KiB on disk",
 	  O(report_spool_max) },
-	{ "report-flush", "ReportFlushTimeout", EG_OPT_DURATION, 0, 10 * MS_MIN, "30s",
-	  NULL, "DUR", "at the end of the run, keep sending this long", O(report_flush) },
+	{ "report-flush", "ReportFlushTimeout", EG_OPT_DURATION, 0, 30 * MS_DAY, "168h",
+	  NULL, "DUR", "after the run's end, keep sending what waits this long (across "
+	  "relaunches), then remove the LaunchDaemon", O(report_flush) },
+	/* the rows from here on are run's alone: pkgroot, pkg, install bake none */
+	{ "again", "-", EG_OPT_BOOL, 0, 0, "false", NULL, "",
+	  "start a new run even though the last one is over", O(again) },
 	{ "config", "-", EG_OPT_PATH, 0, 0,
 	  "/Library/Managed Preferences/com.enrollguard.plist", NULL, "PATH",
 	  "managed-preferences plist to read keys from", O(config) },

@@ -39,6 +39,7 @@ struct run_opts {
 	char *report_ca_file;
 	uint64_t report_spool_max;
 	uint64_t report_flush;
+	bool again;
 	char *config;
 };
 
@@ -50,9 +51,16 @@ struct run_opts {
  * many does not compile, one too few leaves an empty last row that every
  * test trips over.
  */
-#define RUN_OPTS_N 22
+#define RUN_OPTS_N 23
 
-/* The rows; the last one (--config) has no key and must stay last. */
+/*
+ * The last RUN_OPTS_LOCAL rows (--again, --config) are run's alone: they
+ * have no key, pkgroot, pkg and install take all the others. --config
+ * stays last.
+ */
+#define RUN_OPTS_LOCAL 2
+
+/* The rows. */
 extern const struct eg_opt run_table[RUN_OPTS_N];
 extern const size_t run_table_len;
 

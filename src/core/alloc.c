@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "banned.h"
 
 static void oom(size_t size)
@@ -21,7 +22,7 @@ static void oom(size_t size)
 
 void *eg_xmalloc(size_t size)
 {
-	void *p = malloc(size ? size : 1);
+	void *p = eg_fault_now(EG_FAULT_ALLOC) ? NULL : malloc(size ? size : 1);
 
 	if (!p)
 		oom(size);
@@ -30,7 +31,7 @@ void *eg_xmalloc(size_t size)
 
 void *eg_xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size ? size : 1);
+	void *p = eg_fault_now(EG_FAULT_ALLOC) ? NULL : calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
 		oom(n * size);
@@ -39,7 +40,7 @@ void *eg_xcalloc(size_t n, size_t size)
 
 void *eg_xrealloc(void *ptr, size_t size)
 {
-	void *p = realloc(ptr, size ? size : 1);
+	void *p = eg_fault_now(EG_FAULT_ALLOC) ? NULL : realloc(ptr, size ? size : 1);
 
 	if (!p)
 		oom(size);

@@ -5,6 +5,8 @@
  * and friends print the size that failed to stderr and abort. Limits on
  * *input* size are a different matter and are enforced by struct eg_buf's
  * cap, which fails cleanly (see buf.h).
+ *
+ * Each call is one EG_FAULT_ALLOC of fault.h: a test can fail the Nth.
  */
 #ifndef EG_ALLOC_H
 #define EG_ALLOC_H

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "spool.h"
 
 #define EG_EVENT_VERSION 1
 
@@ -30,7 +31,10 @@
  *   4. list it in docs/enrollguard.8 (EVENTS) and, with its data members,
  *      in docs/enrollguard-server.8 (EVENT TYPES);
  *   5. if it changes what the dashboard shows, src/server/devstate.c; if
- *      explain should read it, src/core/diagnose.c.
+ *      explain should read it, src/core/diagnose.c;
+ *   6. if it is high-rate or part of the run's outcome, give it its
+ *      priority in eg_event_spool_prio() (event.c): it decides what a
+ *      full spool drops first and how often the state file is saved.
  * Tests that check it: tests/unit/test-event.c (both man pages list
  * exactly these types, with these members), tests/e2e/t1014 (the server
  * takes every documented type; run records no data member its type does
@@ -57,6 +61,7 @@
 						      "error_code error elapsed_ms") \
 	X(RENEW_START,         "renew.start",         "")                    \
 	X(RENEW_STOPPED,       "renew.stopped",       "")                    \
+	X(REPORT_DROPPED,      "report.dropped",      "dropped high_rate other expired") \
 	X(RUN_ENROLLED,        "run.enrolled",        "")                    \
 	X(RUN_GAVE_UP,         "run.gave_up",         "")                    \
 	X(RUN_INTERRUPTED,     "run.interrupted",     "")                    \
@@ -138,6 +143,9 @@ int eg_event_type_has_key(enum eg_event_type t, const char *key, size_t len);
 /* decision, activity: no policy held the task back */
 #define EG_TEXT_DASD_VERDICT       EG_EV_DASD_VERDICT, \
 	"dasd: %s for %s"
+/* the LaunchDaemon's path, events waiting, the server, until when */
+#define EG_TEXT_LAUNCHDAEMON_KEPT_TO_SEND EG_EV_LAUNCHDAEMON_KEPT, \
+	"'%s' is kept until the %llu events waiting reach %s (at most until %s)"
 /* the LaunchDaemon's path, why it stays */
 #define EG_TEXT_LAUNCHDAEMON_KEPT  EG_EV_LAUNCHDAEMON_KEPT, \
 	"cannot remove '%s': %s"
@@ -204,6 +212,14 @@ int eg_event_type_has_key(enum eg_event_type t, const char *key, size_t len);
 	"(the Device Enrollment notification, or System Settings)"
 #define EG_TEXT_RENEW_EXITED       EG_EV_RENEW_RESULT, \
 	"profiles renew failed (exit %d): %s"
+/* the spool's size in KiB, events dropped: all, high-rate, others */
+#define EG_TEXT_REPORT_DROPPED     EG_EV_REPORT_DROPPED, \
+	"the spool for the server is full (%llu KiB): %llu events dropped so far " \
+	"(%llu high-rate, %llu others), the oldest first; the JSON-lines log has them all"
+/* events not sent, the server, how long it tried, the last error */
+#define EG_TEXT_REPORT_EXPIRED     EG_EV_REPORT_DROPPED, \
+	"%llu events could not be sent to %s within %s of the run's end (%s): no " \
+	"longer trying; the JSON-lines log has them all"
 /* version, " (dry run)" or "" */
 #define EG_TEXT_RENEW_START        EG_EV_RENEW_START, \
 	"enrollguard %s renew%s"
@@ -233,6 +249,10 @@ int eg_event_type_has_key(enum eg_event_type t, const char *key, size_t len);
 /* run id, attempts, "s" or "", strategy, deadline */
 #define EG_TEXT_RUN_RESUME         EG_EV_RUN_RESUME, \
 	"continuing run %s after %u attempt%s (%s strategy, deadline %s)"
+/* run id, its phase, events waiting, until when */
+#define EG_TEXT_RUN_RESUME_TO_SEND EG_EV_RUN_RESUME, \
+	"run %s is over (%s): only sending the %llu events that wait for the server, " \
+	"until %s"
 /* version, pid, strategy, deadline */
 #define EG_TEXT_RUN_START          EG_EV_RUN_START, \
 	"enrollguard %s, pid %ld, %s strategy, deadline %s"
@@ -312,5 +332,38 @@ enum eg_err eg_event_human(const struct eg_event *ev, int offset_min,
 
 /* A fresh run id: 32 hex digits from 16 random bytes the caller supplies. */
 void eg_event_run_id(const unsigned char rnd[16], char out[33]);
+
+/*
+ * What a full spool does with events of type t (spool.h): high-rate
+ * types are EG_SPOOL_LOW, the run's start and outcome EG_SPOOL_OUTCOME.
+ */
+enum eg_spool_prio eg_event_spool_prio(enum eg_event_type t);
+
+/*
+ * The same for one JSON line as eg_event_json() wrote it, with its type
+ * in *kind (OUT; EG_EV_UNKNOWN when the line has none this table knows).
+ * Usable as a spool's classifier.
+ */
+enum eg_spool_prio eg_event_line_prio(const char *line, size_t len, unsigned *kind);
+
+/*
+ * The JSON of a host as eg_event_json() writes it, appended to out:
+ * {"serial":...,"arch":...}. An event recorded before the Mac's serial
+ * was known carries the empty host; the reporter puts the real one in
+ * before sending it.
+ */
+enum eg_err eg_event_host_json(const struct eg_host *h, struct eg_buf *out);
+
+/*
+ * Read the JSON-lines log text in buf (its last part is enough) for the
+ * events of run run_id: *seq (OUT) the highest seq, *attempt (OUT) the
+ * highest renew.attempt number; each 0 when none. Lines that are not
+ * events are skipped.
+ * Example line (as written): {"v":1,"ts":"2026-11-23T00:35:28.512Z",
+ * "host":{...},"run_id":"6f0e...","seq":7,"type":"renew.attempt",
+ * "data":{"attempt":2},"text":"attempt 2 (first attempt): ..."}
+ */
+void eg_event_scan_run(const char *buf, size_t len, const char *run_id, uint64_t *seq,
+		       uint64_t *attempt);
 
 #endif

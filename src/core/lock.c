@@ -6,21 +6,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "scan.h"
 #include "banned.h"
 
-enum eg_err eg_lock_take(struct eg_lock *l, const char *path, pid_t pid,
-			 pid_t *holder, struct eg_diag *diag)
+/* Lock fd, the file at path (for messages). */
+static enum eg_err take(struct eg_lock *l, int fd, const char *path, pid_t pid,
+			pid_t *holder, struct eg_diag *diag)
 {
 	struct flock fl;
 	char text[32];
-	int fd, n;
+	int n;
 
-	*holder = 0;
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return eg_diag_set(diag, EG_ERR_IO, "cannot open lock '%s': %s",
-				   path, strerror(errno));
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
@@ -51,13 +48,40 @@ enum eg_err eg_lock_take(struct eg_lock *l, const char *path, pid_t pid,
 				   strerror(e));
 	}
 	n = snprintf(text, sizeof(text), "%ld\n", (long)pid);
-	if (ftruncate(fd, 0) || pwrite(fd, text, (size_t)n, 0) != n) {
+	if (ftruncate(fd, 0) || eg_io_pwrite(fd, text, (size_t)n, 0) != n) {
 		close(fd);
 		return eg_diag_set(diag, EG_ERR_IO, "cannot write lock '%s': %s",
 				   path, strerror(errno));
 	}
 	l->fd = fd;
 	return EG_OK;
+}
+
+enum eg_err eg_lock_take(struct eg_lock *l, const char *path, pid_t pid,
+			 pid_t *holder, struct eg_diag *diag)
+{
+	int fd;
+
+	*holder = 0;
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return eg_diag_set(diag, EG_ERR_IO, "cannot open lock '%s': %s",
+				   path, strerror(errno));
+	return take(l, fd, path, pid, holder, diag);
+}
+
+enum eg_err eg_lock_take_at(struct eg_lock *l, const struct eg_dir *d, const char *name,
+			    pid_t pid, pid_t *holder, struct eg_diag *diag)
+{
+	char path[1200];
+	int fd;
+
+	*holder = 0;
+	snprintf(path, sizeof(path), "%s/%s", d->path, name);
+	fd = eg_dir_file(d, name, O_RDWR | O_CREAT, 0644, diag);
+	if (fd < 0)
+		return EG_ERR_IO;
+	return take(l, fd, path, pid, holder, diag);
 }
 
 void eg_lock_release(struct eg_lock *l)

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "file.h"
 
 struct eg_lock {
 	int fd;
@@ -24,6 +25,13 @@ struct eg_lock {
  */
 enum eg_err eg_lock_take(struct eg_lock *l, const char *path, pid_t pid,
 			 pid_t *holder /* OUT */, struct eg_diag *diag);
+
+/*
+ * The same for name in the directory d, opened relative to it without
+ * following a link (file.h); messages name d's path.
+ */
+enum eg_err eg_lock_take_at(struct eg_lock *l, const struct eg_dir *d, const char *name,
+			    pid_t pid, pid_t *holder /* OUT */, struct eg_diag *diag);
 
 /* Release the lock (the file stays). Accepts an untaken lock. */
 void eg_lock_release(struct eg_lock *l);

@@ -68,6 +68,11 @@ static const struct field {
 	S("mdm_url", mdm_url),
 	N("spooled", F_U64, spooled),
 	S("log_file", log_file),
+	S("degraded", degraded),
+	N("log_pid", F_LONG, log_pid),
+	N("finished_ms", F_I64, finished_ms),
+	N("deliver_until_ms", F_I64, deliver_until_ms),
+	N("uptime_ms", F_I64, uptime_ms),
 #undef S
 #undef N
 };

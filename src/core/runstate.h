@@ -4,7 +4,8 @@
  *
  * Format: "key=value" lines, one per field, UTF-8 text with control
  * characters removed; unknown keys are ignored so newer agents can add
- * fields. The file is replaced atomically (file.h) on every change.
+ * fields. The file is replaced atomically (file.h): at every change of
+ * phase or counter, and at most once a second for the rest.
  */
 #ifndef EG_RUNSTATE_H
 #define EG_RUNSTATE_H
@@ -83,6 +84,12 @@ struct eg_runstate {
 	char mdm_url[512];
 	uint64_t spooled;          /* events not yet sent to a server */
 	char log_file[1024];       /* the human log, for `status --follow` */
+	char degraded[256];        /* why the records are incomplete, "" when whole */
+	long log_pid;              /* the running `log stream`'s process group, 0 */
+	int64_t finished_ms;       /* wall clock of the outcome, 0 before it */
+	int64_t deliver_until_ms;  /* sending the spool after the outcome until then */
+	int64_t uptime_ms;         /* the writer's monotonic clock (time since boot):
+				      less now means the Mac restarted since */
 };
 
 /* Zero all fields. */
