@@ -15,7 +15,7 @@
  * name, arch, model, model_name, serial, os, build, speed,
  * setup_assistant_at, setup_done_at, cpu_die, hot_until, dasd_every, ucrt, ucrt_takes,
  * renew_before_ucrt, renew_after_ucrt, renew_takes, show, org, mdm_url,
- * reenroll, log_stream_ends.
+ * reenroll, log_stream_ends, sw_vers_takes.
  */
 
 
@@ -56,6 +56,7 @@ struct scenario {
 	char mdm_url[256];
 	char reenroll[16];       /* after renew: enroll, 403 or silent */
 	double log_ends;         /* `log stream` exits this long after it started; <0 never */
+	double sw_vers_takes;    /* sw_vers answers after this long (a slow first boot) */
 };
 
 static char root[PATH_MAX];
@@ -202,6 +203,7 @@ static void load_scenario(void)
 		else if (!strcmp(k, "org")) set_str(sc.org, sizeof(sc.org), v);
 		else if (!strcmp(k, "mdm_url")) set_str(sc.mdm_url, sizeof(sc.mdm_url), v);
 		else if (!strcmp(k, "log_stream_ends")) sc.log_ends = parse_time(v);
+		else if (!strcmp(k, "sw_vers_takes")) sc.sw_vers_takes = strtod(v, NULL);
 		else if (!strcmp(k, "reenroll")) set_str(sc.reenroll, sizeof(sc.reenroll), v);
 		else fail("%s: unknown key '%s'", path, k);
 	}
@@ -545,6 +547,7 @@ static int sysctl_tool(int argc, char **argv)
 
 static int sw_vers(void)
 {
+	sleep_until(story_now() + sc.sw_vers_takes);
 	if (!strncmp(sc.os, "10.", 3))
 		/* 10.15 and earlier, single tab (OBSERVED) */
 		printf("ProductName:\tMac OS X\nProductVersion:\t%s\nBuildVersion:\t%s\n",
