@@ -527,7 +527,8 @@ static void say_why(struct run *r, int64_t wake)
 	ST(r)->next_attempt_ms = mac_wall_ms() + (wake - now);
 	save_progress(r);
 	if (!strcmp(why, r->why)) {
-		recorder_save(REC(r));
+		/* the same wait: what status shows is saved within a second */
+		recorder_touch(REC(r));
 		return;
 	}
 	SET(r->why, why);
