@@ -55,7 +55,7 @@ struct scenario {
 	char org[128];
 	char mdm_url[256];
 	char reenroll[16];       /* after renew: enroll, 403 or silent */
-	double log_ends;         /* `log stream` exits this long after it started; <0 never */
+	double log_ends;         /* the first `log stream` exits this long after it started; <0 never */
 	double sw_vers_takes;    /* sw_vers answers after this long (a slow first boot) */
 };
 
@@ -717,8 +717,9 @@ static int log_stream(int argc, char **argv)
 	printf("Filtering the log data using \"composedMessage CONTAINS \\\"UCRT\\\"\"\n");
 	printf("Timestamp                       Thread     Type        Activity             PID    TTL  \n");
 	fflush(stdout);
-	if (sc.log_ends >= 0) {
-		/* a log stream that ends on its own, with nothing to say */
+	if (sc.log_ends >= 0 && !marker("log-ended")) {
+		/* the first log stream ends on its own, with nothing to say */
+		set_marker("log-ended");
 		sleep_until(start + sc.log_ends);
 		return finish(0);
 	}
