@@ -218,6 +218,75 @@ static void test_agent_man_page_names_each_type_once(void **state)
 	eg_buf_release(&sec);
 }
 
+/* A relaunch reads the JSON-lines log for its run's last seq and attempt. */
+static void test_scan_run_finds_the_runs_highest_seq_and_attempt(void **state)
+{
+	struct eg_host h = { "FVFXC2ABJ1WK", "", "", "", "" };
+	struct eg_event ev = { 0, &h, "aaaa", 0, EG_EV_RENEW_ATTEMPT, NULL, "x" };
+	struct eg_buf b = EG_BUF_INIT(1 << 16);
+	uint64_t seq, attempt;
+
+	(void)state;
+	ev.seq = 4, ev.data_json = "{\"attempt\":2}";
+	assert_int_equal(eg_event_json(&ev, &b), EG_OK);
+	ev.seq = 5, ev.type = EG_EV_WAIT, ev.data_json = NULL;
+	ev.text = "\"run_id\":\"aaaa\",\"seq\":99 in a text is no event";
+	assert_int_equal(eg_event_json(&ev, &b), EG_OK);
+	ev.run_id = "bbbb", ev.seq = 50, ev.type = EG_EV_RENEW_ATTEMPT;
+	ev.data_json = "{\"attempt\":9}";
+	assert_int_equal(eg_event_json(&ev, &b), EG_OK);   /* renew's, or another run */
+	assert_int_equal(eg_buf_addstr(&b, "{\"v\":1,\"ts\":\"2026-11-23T00:35:28.5"), EG_OK);
+	eg_event_scan_run(b.buf, b.len, "aaaa", &seq, &attempt);
+	assert_int_equal(seq, 5);
+	assert_int_equal(attempt, 2);
+	eg_event_scan_run(b.buf, b.len, "cccc", &seq, &attempt);
+	assert_int_equal(seq, 0);
+	assert_int_equal(attempt, 0);
+	eg_buf_release(&b);
+}
+
+static void test_line_priority_follows_the_type(void **state)
+{
+	struct eg_host h = { "", "", "", "", "" };
+	struct eg_event ev = { 0, &h, "aaaa", 1, EG_EV_DASD_VERDICT, NULL, "type\":\"run.enrolled" };
+	struct eg_buf b = EG_BUF_INIT(4096);
+	unsigned kind;
+
+	(void)state;
+	assert_int_equal(eg_event_json(&ev, &b), EG_OK);
+	assert_int_equal(eg_event_line_prio(b.buf, b.len, &kind), EG_SPOOL_LOW);
+	assert_int_equal(kind, EG_EV_DASD_VERDICT);
+	eg_buf_reset(&b);
+	ev.type = EG_EV_RUN_ENROLLED;
+	assert_int_equal(eg_event_json(&ev, &b), EG_OK);
+	assert_int_equal(eg_event_line_prio(b.buf, b.len, &kind), EG_SPOOL_OUTCOME);
+	assert_int_equal(eg_event_line_prio(S("{\"type\":\"from.the.future\"}"), &kind),
+			 EG_SPOOL_NORMAL);
+	assert_int_equal(kind, EG_EV_UNKNOWN);
+	assert_int_equal(eg_event_line_prio(S("not json"), &kind), EG_SPOOL_NORMAL);
+	assert_int_equal(eg_event_spool_prio(EG_EV_THERMAL_SAMPLE), EG_SPOOL_LOW);
+	assert_int_equal(eg_event_spool_prio(EG_EV_RUN_START), EG_SPOOL_OUTCOME);
+	assert_int_equal(eg_event_spool_prio(EG_EV_RENEW_RESULT), EG_SPOOL_NORMAL);
+	eg_buf_release(&b);
+}
+
+/* The empty host is one exact string the reporter can find and replace. */
+static void test_the_empty_host_is_what_an_early_event_carries(void **state)
+{
+	struct eg_host h = { "", "", "", "", "" };
+	struct eg_event ev = { 0, &h, "aaaa", 1, EG_EV_RUN_START, NULL, "x" };
+	struct eg_buf line = EG_BUF_INIT(4096), host = EG_BUF_INIT(512);
+
+	(void)state;
+	assert_int_equal(eg_event_json(&ev, &line), EG_OK);
+	assert_int_equal(eg_event_host_json(&h, &host), EG_OK);
+	assert_string_equal(host.buf,
+			    "{\"serial\":\"\",\"model\":\"\",\"os\":\"\",\"build\":\"\",\"arch\":\"\"}");
+	assert_non_null(strstr(line.buf, host.buf));
+	eg_buf_release(&line);
+	eg_buf_release(&host);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +300,9 @@ int main(void)
 		cmocka_unit_test(test_text_macros_carry_their_type),
 		cmocka_unit_test(test_server_man_page_lists_each_type_with_its_members),
 		cmocka_unit_test(test_agent_man_page_names_each_type_once),
+		cmocka_unit_test(test_scan_run_finds_the_runs_highest_seq_and_attempt),
+		cmocka_unit_test(test_line_priority_follows_the_type),
+		cmocka_unit_test(test_the_empty_host_is_what_an_early_event_carries),
 	};
 	RUN(tests);
 }
