@@ -548,11 +548,6 @@ static void wait_for(struct run *r, int64_t wake)
 	if (until > now && !job_signal)
 		logstream_wait(&r->log, until - now > 1000 ? 1000 : (int)(until - now),
 			       on_log_line, r);
-	/* a killed agent's relaunch stops the `log stream` it left (job.h) */
-	if (ST(r)->log_pid != (long)logstream_pid(&r->log)) {
-		ST(r)->log_pid = (long)logstream_pid(&r->log);
-		recorder_save(REC(r));
-	}
 	recorder_tick(REC(r));
 	if (mac_mono_ms() >= r->next_thermal && !job_signal) {
 		sample_thermal(r);
@@ -849,7 +844,9 @@ static enum launch choose(struct run *r, const struct eg_runstate *prev, enum eg
 static int flush_only(struct run *r, const struct eg_runstate *prev)
 {
 	int rc = prev->phase == EG_PHASE_ENROLLED ? EG_EXIT_OK : EG_EXIT_GAVE_UP;
-	uint64_t seq, attempt;
+	struct eg_buf data = EG_BUF_INIT(64);
+	struct eg_jw w;
+	uint64_t seq, attempt, pending;
 	char until[48];
 
 	*ST(r) = *prev;
@@ -880,9 +877,15 @@ static int flush_only(struct run *r, const struct eg_runstate *prev)
 					   mac_wall_ms()) + (int64_t)r->o.report_flush;
 	eg_format_human(ST(r)->deliver_until_ms, mac_utc_offset_min(mac_wall_ms()), until,
 			sizeof(until));
-	recorder_emit(REC(r), NULL, EG_TEXT_RUN_RESUME_TO_SEND, ST(r)->run_id,
-		      eg_phase_name(ST(r)->phase),
-		      (unsigned long long)reporter_pending(&r->rp), until);
+	pending = reporter_pending(&r->rp);
+	eg_jw_begin(&w, &data);
+	eg_jw_int(&w, "pending", (int64_t)pending);
+	eg_jw_end(&w);
+	/* not run.resume: the fleet view must not see the run going again */
+	recorder_emit(REC(r), w.rc == EG_OK ? data.buf : NULL, EG_TEXT_REPORT_PENDING,
+		      ST(r)->run_id, eg_phase_name(ST(r)->phase),
+		      (unsigned long long)pending, until);
+	eg_buf_release(&data);
 	return deliver(r, rc);
 }
 
@@ -954,7 +957,6 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 				"attempts follow the fallback schedule only");
 	rc = job_signal ? interrupted(r) : strategy_loop(r);
 	logstream_stop(&r->log);
-	ST(r)->log_pid = 0;
 	if (eg_runstate_finished(ST(r)))
 		rc = deliver(r, rc);
 out:

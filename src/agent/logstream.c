@@ -20,8 +20,20 @@ static void spawn(struct logstream *ls)
 	ls->child.env = mac_child_env();
 	ls->child.now_ms = mac_mono_ms;
 	ls->child.stream = true;
+	ls->child.hold = true;
 	eg_buf_reset(&ls->partial);
-	if (eg_child_start(&ls->child, &d) != EG_OK) {
+	/*
+	 * Its pid is saved before it runs: a relaunch after a kill stops it
+	 * (job_stop_orphan), and a child whose agent dies before it is saved
+	 * never runs at all (child.h, held start).
+	 */
+	if (eg_child_start(&ls->child, &d) == EG_OK) {
+		ls->rec->st.log_pid = (long)ls->child.pid;
+		(void)recorder_save(ls->rec);
+		if (eg_child_go(&ls->child, &d) != EG_OK)
+			ls->rec->st.log_pid = 0;
+	}
+	if (ls->child.pid <= 0) {
 		recorder_emit(ls->rec, NULL, EG_TEXT_LOG_UNAVAILABLE, d.msg, ls->without);
 		ls->restart_ms = mac_mono_ms() + ls->backoff_ms;
 		ls->backoff_ms = ls->backoff_ms * 2 > LOGSTREAM_BACKOFF_MAX_MS ?
@@ -68,6 +80,7 @@ static void ended(struct logstream *ls)
 
 	eg_child_stop(&ls->child);
 	ls->running = false;
+	ls->rec->st.log_pid = 0;
 	if (now - ls->started_ms >= LOGSTREAM_BACKOFF_MAX_MS)
 		ls->backoff_ms = LOGSTREAM_BACKOFF_MIN_MS;
 	ls->restart_ms = now + ls->backoff_ms;
@@ -150,8 +163,11 @@ void logstream_stop(struct logstream *ls)
 {
 	/* log stream ends on SIGTERM; one that does not gets half a second */
 	ls->child.grace_ms = 500;
-	if (ls->running)
+	if (ls->running) {
 		eg_child_stop(&ls->child);
+		ls->rec->st.log_pid = 0;
+		recorder_touch(ls->rec);
+	}
 	ls->running = false;
 	ls->wanted = false;
 	eg_child_release(&ls->child);

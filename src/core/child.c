@@ -39,11 +39,12 @@ static int cloexec_pipe(int fds[2])
  * async-signal-safe calls are allowed here: no malloc, no stdio.
  */
 static void child_exec(const struct eg_child *c, int out_w, int err_w,
-		       int notify_w, int maxfd)
+		       int notify_w, const int go[2], int maxfd)
 {
 	struct sigaction sa;
 	sigset_t none;
 	int devnull, fd, sig, e;
+	char go_byte;
 
 	setpgid(0, 0);
 	memset(&sa, 0, sizeof(sa));
@@ -60,6 +61,16 @@ static void child_exec(const struct eg_child *c, int out_w, int err_w,
 	if (dup2(devnull, 0) < 0 || dup2(out_w >= 0 ? out_w : devnull, 1) < 0 ||
 	    dup2(err_w >= 0 ? err_w : devnull, 2) < 0)
 		goto fail;
+	/* held: the parent says go, or dies first and we leave without exec */
+	if (go[0] >= 0) {
+		ssize_t r;
+
+		close(go[1]);      /* or our own copy would keep the pipe open */
+		while ((r = read(go[0], &go_byte, 1)) < 0 && errno == EINTR)
+			;
+		if (r != 1)
+			_exit(127);
+	}
 	for (fd = 3; fd < maxfd; fd++)
 		if (fd != notify_w)
 			close(fd);
@@ -73,9 +84,9 @@ fail:
 enum eg_err eg_child_start(struct eg_child *c, struct eg_diag *diag)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, notify[2] = { -1, -1 };
+	int go[2] = { -1, -1 };
 	struct rlimit rl;
 	int maxfd = 1024, e = 0;
-	ssize_t n;
 
 	if (!c->path || c->path[0] != '/' || !c->argv || !c->argv[0] ||
 	    !c->now_ms)
@@ -91,39 +102,27 @@ enum eg_err eg_child_start(struct eg_child *c, struct eg_diag *diag)
 		maxfd = (int)rl.rlim_cur;
 
 	if (cloexec_pipe(out) || cloexec_pipe(notify) ||
-	    (!c->stream && cloexec_pipe(err)))
+	    (!c->stream && cloexec_pipe(err)) || (c->hold && cloexec_pipe(go)))
 		goto fail_errno;
 	c->elapsed_ms = (uint64_t)c->now_ms();
 	c->pid = fork();
 	if (c->pid < 0)
 		goto fail_errno;
 	if (c->pid == 0)
-		child_exec(c, out[1], err[1], notify[1], maxfd);
+		child_exec(c, out[1], err[1], notify[1], go, maxfd);
 
 	/* also from the parent, so a kill of the group cannot race setpgid */
 	setpgid(c->pid, c->pid);
 	close_fd(&out[1]);
 	close_fd(&err[1]);
 	close_fd(&notify[1]);
-	do {
-		n = read(notify[0], &e, sizeof(e));
-	} while (n < 0 && errno == EINTR);
-	close_fd(&notify[0]);
-	if (n == (ssize_t)sizeof(e)) {
-		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		c->pid = -1;
-		close_fd(&out[0]);
-		close_fd(&err[0]);
-		return eg_diag_set(diag, EG_ERR_SPAWN, "cannot run '%s': %s",
-				   c->path, strerror(e));
-	}
+	close_fd(&go[0]);
+	c->go_fd = go[1];
+	c->notify_fd = notify[0];
 	c->out_fd = out[0];
-	fcntl(c->out_fd, F_SETFL, fcntl(c->out_fd, F_GETFL) | O_NONBLOCK);
-	if (!c->stream) {
-		c->err_fd = err[0];
-		fcntl(err[0], F_SETFL, fcntl(err[0], F_GETFL) | O_NONBLOCK);
-	}
+	c->err_fd = err[0];
+	if (!c->hold)
+		return eg_child_go(c, diag);
 	return EG_OK;
 
 fail_errno:
@@ -131,8 +130,37 @@ fail_errno:
 	close_fd(&out[0]); close_fd(&out[1]);
 	close_fd(&err[0]); close_fd(&err[1]);
 	close_fd(&notify[0]); close_fd(&notify[1]);
+	close_fd(&go[0]); close_fd(&go[1]);
 	return eg_diag_set(diag, EG_ERR_SPAWN, "cannot start '%s': %s",
 			   c->path, strerror(e));
+}
+
+enum eg_err eg_child_go(struct eg_child *c, struct eg_diag *diag)
+{
+	ssize_t n;
+	int e = 0;
+
+	if (c->go_fd >= 0) {
+		(void)!write(c->go_fd, "g", 1);
+		close_fd(&c->go_fd);
+	}
+	do {
+		n = read(c->notify_fd, &e, sizeof(e));
+	} while (n < 0 && errno == EINTR);
+	close_fd(&c->notify_fd);
+	if (n == (ssize_t)sizeof(e)) {
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		c->pid = -1;
+		close_fd(&c->out_fd);
+		close_fd(&c->err_fd);
+		return eg_diag_set(diag, EG_ERR_SPAWN, "cannot run '%s': %s",
+				   c->path, strerror(e));
+	}
+	fcntl(c->out_fd, F_SETFL, fcntl(c->out_fd, F_GETFL) | O_NONBLOCK);
+	if (c->err_fd >= 0)
+		fcntl(c->err_fd, F_SETFL, fcntl(c->err_fd, F_GETFL) | O_NONBLOCK);
+	return EG_OK;
 }
 
 /* Read what is available from fd into b; returns false at EOF or error. */
@@ -297,6 +325,8 @@ void eg_child_release(struct eg_child *c)
 		eg_child_stop(c);
 	close_fd(&c->out_fd);
 	close_fd(&c->err_fd);
+	close_fd(&c->go_fd);
+	close_fd(&c->notify_fd);
 	eg_buf_release(&c->out);
 	eg_buf_release(&c->err);
 }

@@ -15,6 +15,11 @@
  * Streaming (`log stream`): set c.stream, eg_child_start(), read
  * c.out_fd (non-blocking) in your own poll loop, then eg_child_stop().
  *
+ * Held start: set c.hold, and eg_child_start() returns once the child
+ * exists but before it runs the program; record c.pid where a relaunch
+ * finds it, then eg_child_go(). A child whose parent dies before that
+ * exits without running it: no process is left that nobody knows of.
+ *
  * The child runs in its own process group with stdin from /dev/null,
  * default signal dispositions, an empty signal mask and no fds above 2.
  * On timeout the group gets SIGTERM, then SIGKILL after grace_ms.
@@ -41,6 +46,7 @@ struct eg_child {
 	size_t out_cap;               /* cap of captured stdout and of stderr */
 	bool stream;                  /* leave stdout to the caller (out_fd) */
 	const volatile sig_atomic_t *cancel; /* when it becomes non-zero, kill and return */
+	bool hold;                    /* wait for eg_child_go() before exec */
 
 	/* results */
 	pid_t pid;
@@ -54,11 +60,13 @@ struct eg_child {
 	int exit_code;                /* 0..255, 128 + signal, or -1 */
 	int term_signal;              /* the signal that ended it, or 0 */
 	uint64_t elapsed_ms;
+	int go_fd;                    /* held start: write end of the go pipe */
+	int notify_fd;                /* held start: read end of the exec report */
 };
 
-#define EG_CHILD_INIT { NULL, NULL, NULL, NULL, 0, 2000, 64 * 1024, false, NULL, \
+#define EG_CHILD_INIT { NULL, NULL, NULL, NULL, 0, 2000, 64 * 1024, false, NULL, false, \
 			-1, -1, -1, EG_BUF_INIT(64 * 1024), EG_BUF_INIT(64 * 1024), \
-			false, false, false, -1, 0, 0 }
+			false, false, false, -1, 0, 0, -1, -1 }
 
 /*
  * Start the child. Returns EG_OK, EG_ERR_INVALID (no path, relative path
@@ -74,6 +82,12 @@ enum eg_err eg_child_start(struct eg_child *c, struct eg_diag *diag);
  * the child is reaped.
  */
 enum eg_err eg_child_finish(struct eg_child *c, struct eg_diag *diag);
+
+/*
+ * Held start (c.hold): let the child run its program. Returns EG_OK, or
+ * EG_ERR_SPAWN when exec failed (the child is then reaped).
+ */
+enum eg_err eg_child_go(struct eg_child *c, struct eg_diag *diag);
 
 /* eg_child_start() then eg_child_finish(). */
 enum eg_err eg_child_run(struct eg_child *c, struct eg_diag *diag);

@@ -62,6 +62,7 @@
 	X(RENEW_START,         "renew.start",         "")                    \
 	X(RENEW_STOPPED,       "renew.stopped",       "")                    \
 	X(REPORT_DROPPED,      "report.dropped",      "dropped high_rate other expired") \
+	X(REPORT_PENDING,      "report.pending",      "pending")             \
 	X(RUN_ENROLLED,        "run.enrolled",        "")                    \
 	X(RUN_GAVE_UP,         "run.gave_up",         "")                    \
 	X(RUN_INTERRUPTED,     "run.interrupted",     "")                    \
@@ -250,7 +251,7 @@ int eg_event_type_has_key(enum eg_event_type t, const char *key, size_t len);
 #define EG_TEXT_RUN_RESUME         EG_EV_RUN_RESUME, \
 	"continuing run %s after %u attempt%s (%s strategy, deadline %s)"
 /* run id, its phase, events waiting, until when */
-#define EG_TEXT_RUN_RESUME_TO_SEND EG_EV_RUN_RESUME, \
+#define EG_TEXT_REPORT_PENDING     EG_EV_REPORT_PENDING, \
 	"run %s is over (%s): only sending the %llu events that wait for the server, " \
 	"until %s"
 /* version, pid, strategy, deadline */

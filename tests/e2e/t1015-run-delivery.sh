@@ -6,12 +6,19 @@
 # outcome; a launch killed before it knew the serial still reports.
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/server.sh"
-start_server
-stop_server                      # down when the Mac finishes: the port stays ours
-REPORT="--report-url $URL --report-token-file /etc/enrollguard/report.token"
+# a fresh server (its own database: each Mac registers its key once) that
+# is down when the Mac finishes; the port and tokens stay for server_up
+server_down() {
+	DB=$TMP/server$1.db
+	start_server
+	stop_server
+	REPORT="--report-url $URL --report-token-file /etc/enrollguard/report.token"
+}
 token() { mkdir -p "$ROOT/etc/enrollguard"; cp "$DB.enroll-token" "$ROOT/etc/enrollguard/report.token"; }
 server_up() {
-	"$EGSERVER" --listen "127.0.0.1:$PORT" --db "$DB" >"$TMP/server.out" 2>&1 &
+	rm -f "$TMP/server.out"
+	"$EGSERVER" --listen "127.0.0.1:$PORT" --db "$DB" --enroll-token-file "$DB.enroll-token" \
+		--admin-token-file "$DB.admin-token" >"$TMP/server.out" 2>&1 &
 	SRV_PID=$!; BG_PIDS="$BG_PIDS $SRV_PID"
 	wait_for 10 grep -q listening "$TMP/server.out"
 }
@@ -25,6 +32,7 @@ print(sum(e["run_id"]==sys.argv[2] for e in json.load(open(sys.argv[1]))["events
 renews() { grep -c 'profiles renew' "$ROOT/var/fakemac/calls"; }
 
 # 1. the server is down as the Mac enrolls, then comes back
+server_down 1
 mac cool 20
 token
 "$ENROLLGUARD" --root "$ROOT" run --retry-delay 100ms $REPORT >"$TMP/o1" 2>&1 &
@@ -48,6 +56,7 @@ check "its removal is the last event" sh -c 'tail -1 "$1" | grep -q launchdaemon
 stop_server
 
 # 2. killed while it delivers: the relaunch only sends, never renews again
+server_down 2
 mac cool 20
 token
 "$ENROLLGUARD" --root "$ROOT" run --retry-delay 100ms $REPORT >"$TMP/o2" 2>&1 &
@@ -58,8 +67,8 @@ renews_before=$(renews)
 run_id=$(state run_id)
 "$ENROLLGUARD" --root "$ROOT" run --retry-delay 100ms $REPORT >"$TMP/o2b" 2>&1 &
 AGENT=$!; BG_PIDS="$BG_PIDS $AGENT"
-wait_for 10 has "$LOG" "run.resume: run $run_id is over (enrolled): only sending the"
-check "the relaunch says it only sends what waits" has "$LOG" "run.resume: run $run_id is over (enrolled)"
+wait_for 10 has "$LOG" "report.pending: run $run_id is over (enrolled): only sending the"
+check "the relaunch says it only sends what waits" has "$LOG" "report.pending: run $run_id is over (enrolled)"
 server_up
 wait "$AGENT"; rc=$?
 check "and exits 0 once the server has it all" exits_with 0
@@ -74,6 +83,7 @@ check "the LaunchDaemon is gone" [ ! -e "$PLIST" ]
 stop_server
 
 # 3. a server that never comes back: the delivery ends at --report-flush
+server_down 3
 mac cool 20
 token
 run_eg "$TMP/o3" run --retry-delay 100ms $REPORT --report-flush 2s
@@ -83,6 +93,7 @@ check "an event says the delivery gave up" has "$LOG" "report.dropped: [0-9]* ev
 check "the LaunchDaemon goes: a later boot would not send them either" [ ! -e "$PLIST" ]
 
 # 4. a full spool keeps the outcome: old high-rate events go first
+server_down 4
 mac seed-hot-cools 20
 sed -i 's/^dasd_every.*/dasd_every = 0.4/; s/^hot_until.*/hot_until = 100/' "$ROOT/etc/fakemac/scenario"
 token
@@ -108,6 +119,7 @@ check "and the last dasd verdict" grep -qw dasd.verdict "$TMP/types4"
 stop_server
 
 # 5. a launch killed before it knew the serial still reports
+server_down 5
 mac cool 20
 echo "sw_vers_takes = 20" >> "$ROOT/etc/fakemac/scenario"
 token

@@ -42,7 +42,9 @@ with open(sys.argv[1], "a") as f:
     f.write(ev(1, "2026-11-23T08:00:00.000Z") + "\n" + ev(2, "9999-12-31T00:00:00.000Z") + "\n" +
             ev(3, "2026-11-23T08:00:02.000Z") + "\n")
 PY
-run_eg "$TMP/out6" run --retry-delay 100ms --thermal-interval 1s \
+# (--again: the run above is over, and a relaunch of a finished run only
+# sends what waits; a new run, as before issue 16, also sends the spool)
+run_eg "$TMP/out6" run --again --retry-delay 100ms --thermal-interval 1s \
 	--report-url "$URL" --report-token-file /etc/enrollguard/report.token
 admin_get /api/v1/devices/C02ZK0AAMD6M
 check "a 400 drops only the event the server named: the two good ones arrive" \

@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -153,6 +154,42 @@ static void test_child_cancel_stops_a_running_child(void **state)
 	eg_child_release(&c);
 }
 
+/* A held child runs its program only when told, and never once its parent is gone. */
+static void test_held_child_runs_only_after_go(void **state)
+{
+	static const char *argv[] = { "/bin/sh", "-c", "echo ran", NULL };
+	struct eg_child c = EG_CHILD_INIT;
+	struct eg_diag d = EG_DIAG_INIT;
+	char buf[16];
+	int status;
+	ssize_t n;
+
+	(void)state;
+	c.path = "/bin/sh", c.argv = argv, c.env = env, c.now_ms = mono, c.stream = true;
+	c.hold = true;
+	assert_int_equal(eg_child_start(&c, &d), EG_OK);
+	assert_true(c.pid > 0);
+	/* the parent "dies": its end of the go pipe closes without a word */
+	close(c.go_fd);
+	c.go_fd = -1;
+	assert_int_equal(waitpid(c.pid, &status, 0), c.pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 127);
+	n = read(c.out_fd, buf, sizeof(buf));
+	assert_int_equal(n, 0);             /* it never ran: nothing printed */
+	c.pid = -1;
+	eg_child_release(&c);
+
+	c = (struct eg_child)EG_CHILD_INIT;
+	c.path = "/bin/sh", c.argv = argv, c.env = env, c.now_ms = mono, c.hold = true;
+	c.timeout_ms = 5000;
+	assert_int_equal(eg_child_start(&c, &d), EG_OK);
+	assert_int_equal(eg_child_go(&c, &d), EG_OK);
+	assert_int_equal(eg_child_finish(&c, &d), EG_OK);
+	assert_int_equal(c.exit_code, 0);
+	assert_string_equal(c.out.buf, "ran\n");
+	eg_child_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_child_missing_program_is_a_spawn_error),
 		cmocka_unit_test(test_child_gets_no_inherited_fds_and_own_group),
 		cmocka_unit_test(test_child_cancel_stops_a_running_child),
+		cmocka_unit_test(test_held_child_runs_only_after_go),
 	};
 	RUN(tests);
 }
