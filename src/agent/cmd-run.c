@@ -755,11 +755,60 @@ static bool launchdaemon_there(struct run *r)
  * relaunches (st.deliver_until_ms). A signal stops it; the next launch
  * goes on. Returns rc, the outcome's exit code.
  */
+/*
+ * Wait for the server to have everything (then remove the LaunchDaemon
+ * of a run that enrolled: an event too, so it is waited for as well), a
+ * signal, or the end of the delivery. Returns what still waits.
+ */
+static uint64_t send_all(struct run *r, bool enrolled)
+{
+	bool removed = false;
+	uint64_t pending;
+
+	for (;;) {
+		pending = reporter_pending(&r->rp);
+		if (pending != ST(r)->spooled) {
+			ST(r)->spooled = pending;
+			recorder_touch(REC(r));
+		}
+		if (!pending && enrolled && !removed && launchdaemon_there(r)) {
+			removed = true;
+			remove_launchdaemon(r);
+			continue;
+		}
+		if (!pending || job_signal || mac_wall_ms() >= ST(r)->deliver_until_ms)
+			return pending;
+		poll(NULL, 0, 250);
+		recorder_tick(REC(r));
+	}
+}
+
+/* The delivery's time is over with events left: say so, let them go. */
+static void stop_sending(struct run *r, uint64_t pending, bool enrolled)
+{
+	struct eg_buf data = EG_BUF_INIT(128);
+	char lifetime[32];
+	struct eg_jw w;
+
+	eg_format_duration(r->o.report_flush, lifetime, sizeof(lifetime));
+	eg_jw_begin(&w, &data);
+	eg_jw_int(&w, "dropped", (int64_t)pending);
+	eg_jw_bool(&w, "expired", true);
+	eg_jw_end(&w);
+	recorder_emit(REC(r), w.rc == EG_OK ? data.buf : NULL, EG_TEXT_REPORT_EXPIRED,
+		      (unsigned long long)pending, r->o.report_url, lifetime,
+		      r->rp.last_error[0] ? r->rp.last_error : "no answer");
+	eg_buf_release(&data);
+	/* a later boot would not send them either */
+	if (enrolled && launchdaemon_there(r))
+		remove_launchdaemon(r);
+}
+
 static int deliver(struct run *r, int rc)
 {
-	bool enrolled = ST(r)->phase == EG_PHASE_ENROLLED, removed = false;
-	char until[48], lifetime[32];
+	bool enrolled = ST(r)->phase == EG_PHASE_ENROLLED;
 	uint64_t pending;
+	char until[48];
 
 	if (!r->rp.running) {
 		if (enrolled && launchdaemon_there(r))
@@ -775,33 +824,17 @@ static int deliver(struct run *r, int rc)
 	if (pending && enrolled && launchdaemon_there(r) && r->o.report_flush)
 		recorder_emit(REC(r), NULL, EG_TEXT_LAUNCHDAEMON_KEPT_TO_SEND, r->o.launchdaemon,
 			      (unsigned long long)pending, r->o.report_url, until);
-	while (!job_signal) {
-		pending = reporter_pending(&r->rp);
-		if (pending != ST(r)->spooled) {
-			ST(r)->spooled = pending;
-			recorder_touch(REC(r));
-		}
-		if (!pending && enrolled && !removed && launchdaemon_there(r)) {
-			removed = true;
-			remove_launchdaemon(r);     /* an event too: sent before we go */
-			continue;
-		}
-		if (!pending || mac_wall_ms() >= ST(r)->deliver_until_ms)
-			break;
-		poll(NULL, 0, 250);
-		recorder_tick(REC(r));
+	pending = send_all(r, enrolled);
+	if (job_signal) {
+		/* the next launch goes on until deliver_until_ms */
+		recorder_save(REC(r));
+		return 128 + (int)job_signal;
 	}
-	if (pending && !job_signal) {
-		eg_format_duration(r->o.report_flush, lifetime, sizeof(lifetime));
-		recorder_emit(REC(r), "{\"expired\":1}", EG_TEXT_REPORT_EXPIRED,
-			      (unsigned long long)pending, r->o.report_url, lifetime,
-			      r->rp.last_error[0] ? r->rp.last_error : "no answer");
-		if (enrolled && !removed && launchdaemon_there(r))
-			remove_launchdaemon(r);
-	}
-	ST(r)->deliver_until_ms = pending && job_signal ? ST(r)->deliver_until_ms : 0;
+	if (pending)
+		stop_sending(r, pending, enrolled);
+	ST(r)->deliver_until_ms = 0;
 	recorder_save(REC(r));
-	return job_signal ? 128 + (int)job_signal : rc;
+	return rc;
 }
 
 static void run_release(struct run *r)

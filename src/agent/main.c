@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 
 	check_fds();
 #ifdef EG_FAULT_INJECTION
-	fault_from_env();      /* the test binary only (fault-env.c) */
+	fault_from_env();      /* the test binary only (tests/tools/fault-env.c) */
 #endif
 	i = parse_global(argc, argv, &g);
 	if (i >= argc) {

@@ -1,7 +1,9 @@
 /*
- * fault-env.c: in enrollguard-fault only (tests/e2e/t1018-run-faults.sh),
- * never in enrollguard: arm core/fault.h from the environment, and say
- * at exit how many calls of each kind were made.
+ * fault-env.c: in enrollguard-fault only (tests/meson.build builds the
+ * agent's sources with -DEG_FAULT_INJECTION and this file, for
+ * tests/e2e/t1018-run-faults.sh), never in enrollguard: arm core/fault.h
+ * from the environment, and say at exit how many calls of each kind were
+ * made.
  *
  *     EG_FAULT=write:17    the 17th write stops half way, the next fails
  *     EG_FAULT=fsync:3+    the 3rd fsync and every one after fail
