@@ -5,7 +5,7 @@
 . "$SRCDIR/tests/e2e/lib.sh"
 . "$SRCDIR/tests/e2e/server.sh"
 
-start_server --rate-limit 0
+start_server --rate-limit 0 --events-per-device 100000000
 python3 "$SRCDIR/tests/tools/egload.py" 127.0.0.1 "$PORT" "$DB.enroll-token" 6 8 50 \
 	"$TMP/acked" >"$TMP/load.out" 2>&1 &
 LOAD=$!
@@ -15,7 +15,7 @@ restart() {
 	kill -9 "$SRV_PID"
 	wait "$SRV_PID" 2>/dev/null
 	sleep 0.3
-	"$EGSERVER" --listen "127.0.0.1:$PORT" --db "$DB" --rate-limit 0 >"$TMP/server.out" 2>>"$TMP/server.err" &
+	"$EGSERVER" --listen "127.0.0.1:$PORT" --db "$DB" --rate-limit 0 --events-per-device 100000000 >"$TMP/server.out" 2>>"$TMP/server.err" &
 	SRV_PID=$!
 	BG_PIDS="$BG_PIDS $SRV_PID"
 }
