@@ -1,9 +1,13 @@
 /*
- * advice.h: what the agent tells the admin to do, each text written once
- * (the run's end, Setup Assistant's outcomes, `status`).
+ * advice.h: what the agent tells the admin to do. The next step of each
+ * cause comes from the finding table (core/catalog.txt, the rows explain
+ * reads: `next`, `next-code`), so run, status and explain say the same;
+ * what is here is the run's own account of what happened, put before
+ * it ("dasd held back the UCRT task 41 times (last: ...). Let the Mac
+ * cool: ...").
  *
- * NEEDSWORK: the explain issue gives every finding its next step in the
- * finding table (core/diagnose.h); once it has these, they come from it.
+ * A next step for a situation no finding has: add a `next` to the
+ * finding's row in catalog.txt (or a finding), not a sentence here.
  */
 #ifndef EG_ADVICE_H
 #define EG_ADVICE_H
@@ -36,5 +40,8 @@ void advice_setup_stuck(const char *dur, char *out, size_t n);
 
 /* The run enrolled after Setup Assistant had finished. */
 const char *advice_enrolled_after_setup(void);
+
+/* Free the finding table, if it was read. */
+void advice_release(void);
 
 #endif

@@ -839,6 +839,7 @@ static int deliver(struct run *r, int rc)
 
 static void run_release(struct run *r)
 {
+	advice_release();
 	logstream_stop(&r->log);
 	eg_logwatch_release(&r->watch);
 	stop_reporter(r);

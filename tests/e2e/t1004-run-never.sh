@@ -12,7 +12,7 @@ check "within the deadline (${secs} ms)" [ "$secs" -lt 6000 ]
 check "not before it" [ "$secs" -ge 3000 ]
 check "recorded giving up" has "$LOG" "run.gave_up: no enrollment configuration after"
 check "names the cause" has "$LOG" "dasd held back the UCRT task [0-9]* times (last: ThermalPolicy Absolutely Must Not Proceed, thermalLevel >= 2"
-check "recommends the 10-minute shutdown" has "$LOG" "Shut this Mac down for 10 minutes"
+check "recommends the 10-minute shutdown (the finding table's next step)" has "$LOG" "Let the Mac cool: shut it down for 10 minutes"
 check "state has the recommendation" sh -c "grep -q '^recommendation=dasd held back' '$STATE'"
 check "state says gave-up" [ "$(state phase)" = gave-up ]
 check "kept the LaunchDaemon" [ -e "$PLIST" ]
