@@ -854,9 +854,6 @@ static enum launch choose(struct run *r, const struct eg_runstate *prev, enum eg
 	/* the Mac restarted since: the monotonic clock started again */
 	bool rebooted = lrc == EG_OK && prev->uptime_ms > mac_mono_ms();
 
-	if (lrc == EG_ERR_UNSAFE)
-		die(EG_EXIT_ENV, "refusing the state someone else could have written: %s",
-		    r->job.rec.st.degraded);
 	if (lrc != EG_OK)
 		return LAUNCH_NEW;
 	/* a killed launch's `log stream` (never across a restart: pids are new) */
@@ -893,9 +890,8 @@ static int flush_only(struct run *r, const struct eg_runstate *prev)
 	SET(REC(r)->host.model, prev->model);
 	SET(REC(r)->host.os, prev->os);
 	SET(REC(r)->host.build, prev->build);
-	if (ST(r)->finished_ms && ST(r)->deliver_until_ms == 0 && !prev->spooled)
-		ST(r)->deliver_until_ms = 0;
 	start_reporter(r);
+	/* nothing waits, or the delivery's time is over (deliver() said so) */
 	if (!r->rp.running || !reporter_pending(&r->rp) ||
 	    (prev->deliver_until_ms == 0 && prev->finished_ms &&
 	     mac_wall_ms() >= prev->finished_ms + (int64_t)r->o.report_flush)) {
