@@ -168,19 +168,23 @@ def probe_stranded():
     exited_before = p.poll() is not None
     plist = os.path.exists(os.path.join(root, "Library/LaunchDaemons/com.enrollguard.run.plist"))
     srv.up()
+    t = time.time()
     try:
-        p.wait(timeout=20)
+        p.wait(timeout=90)          # the reporter's backoff is up to a minute
     except subprocess.TimeoutExpired:
         p.kill()
+    took = time.time() - t
     time.sleep(1)
     ev, _ = jsonl(root)
     run_id = ev[0]["run_id"] if ev else ""
     got = [e for e in srv.events("C02ZK0AAMD6M") if e["run_id"] == run_id]
     srv.down()
     print("stranded: %d of %d events never reached the server (agent %s before the server "
-          "came back, LaunchDaemon %s meanwhile); run.enrolled delivered: %s" %
+          "came back, LaunchDaemon %s meanwhile; %s); run.enrolled delivered: %s" %
           (len(ev) - len(got), len(ev), "had exited" if exited_before else "still running",
-           "kept" if plist else "gone", any(e["type"] == "run.enrolled" for e in got)))
+           "kept" if plist else "gone",
+           "exited %.0f s after the server came back" % took if not exited_before else "",
+           any(e["type"] == "run.enrolled" for e in got)))
 
 
 def probe_spool():
@@ -202,7 +206,7 @@ def probe_spool():
     time.sleep(1)
     got = [e for e in srv.events("FVFXC2ABJ1WK") if e["run_id"] == run_id]
     srv.down()
-    said = [e for e in ev if e["type"] == "report.dropped"]
+    said = [e for e in ev if e["type"] == "report.dropped" and "expired" not in e["data"]]
     mine = [e for e in ev if e["run_id"] == run_id]
     print("spool: %d events of the run, %d reached the server (%d missing); run.enrolled "
           "delivered: %s; drops said in report.dropped: %s" %
@@ -222,7 +226,8 @@ def probe_early(n):
         p.kill()
         p.wait()
         sc = os.path.join(root, "etc/fakemac/scenario")
-        open(sc, "w").write(open(sc).read().replace("sw_vers_takes = 20", ""))
+        text = open(sc).read().replace("sw_vers_takes = 20", "")
+        open(sc, "w").write(text)
         run(root, args + ["--report-flush", "20s"]).wait(timeout=60)
         time.sleep(0.5)
         ev, _ = jsonl(root)

@@ -79,6 +79,9 @@ struct run {
 	struct reporter rp;
 };
 
+/* An unchanged wait is saved this often (what a kill can cost the deadline). */
+#define HEARTBEAT_MS 30000
+
 #define REC(r) (&(r)->job.rec)
 #define ST(r) (&(r)->job.rec.st)
 
@@ -511,6 +514,7 @@ static void watch_setup(struct run *r, bool last)
 static void say_why(struct run *r, int64_t wake)
 {
 	char why[256], in[32], line[512];
+	bool changed;
 	int64_t now = mac_mono_ms();
 
 	eg_strategy_why(&r->strat, why, sizeof(why));
@@ -522,13 +526,19 @@ static void say_why(struct run *r, int64_t wake)
 	else if (r->thermal.has & EG_THERMAL_HAS_PRESSURE)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 			 ", thermal pressure %s", eg_pressure_name(r->thermal.pressure));
+	changed = ST(r)->phase != EG_PHASE_WAITING || strcmp(ST(r)->waiting_for, line);
 	ST(r)->phase = EG_PHASE_WAITING;
 	SET(ST(r)->waiting_for, line);
 	ST(r)->next_attempt_ms = mac_wall_ms() + (wake - now);
 	save_progress(r);
 	if (!strcmp(why, r->why)) {
-		/* the same wait: what status shows is saved within a second */
-		recorder_touch(REC(r));
+		/*
+		 * The same wait: saved within a second when what status shows
+		 * changed, else every half minute (the time spent, for a
+		 * relaunch's deadline, and "updated").
+		 */
+		if (changed || mac_mono_ms() - REC(r)->saved_ms >= HEARTBEAT_MS)
+			recorder_touch(REC(r));
 		return;
 	}
 	SET(r->why, why);
