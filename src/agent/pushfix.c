@@ -13,16 +13,12 @@
 #include "usage.h"
 #include "banned.h"
 
-static int fix_record_path(const struct eg_global *g, char *out, size_t n)
-{
-	char dir[PATH_MAX];
-	struct eg_diag d = EG_DIAG_INIT;
+/* The record of what was moved: in the job's state directory (file.h). */
+#define RECORD "push-cert-fix"
 
-	mac_path(g, EG_PATH_STATE_DIR, dir, sizeof(dir));
-	if (eg_file_mkdirs(dir, 0755, &d) != EG_OK)
-		return error("%s", d.msg);
-	snprintf(out, n, "%s/push-cert-fix", dir);
-	return 0;
+static void record_path(const struct recorder *events, char *out, size_t n)
+{
+	snprintf(out, n, "%s/" RECORD, events->state_dir->path);
 }
 
 static void stamp(char *out, size_t n)
@@ -44,9 +40,8 @@ int pushfix_apply(const struct eg_global *g, struct recorder *events)
 	struct eg_diag d = EG_DIAG_INIT;
 
 	mac_path(g, EG_PATH_APSD_KEYCHAIN, kc, sizeof(kc));
-	if (fix_record_path(g, rec, sizeof(rec)))
-		return EG_EXIT_ENV;
-	if (access(rec, F_OK) == 0)
+	record_path(events, rec, sizeof(rec));
+	if (eg_dir_read(events->state_dir, RECORD, &b, &d) != EG_ERR_NOT_FOUND)
 		die(EG_EXIT_ENV, "a keychain was already moved aside (see '%s'); "
 		    "undo it first with --undo-push-cert-fix", rec);
 	stamp(ts, sizeof(ts));
@@ -55,7 +50,7 @@ int pushfix_apply(const struct eg_global *g, struct recorder *events)
 		die(EG_EXIT_ENV, "cannot move '%s' aside: %s", kc, strerror(errno));
 	eg_buf_addf(&b, "original=%s\nmoved=%s\n", eg_path_default(EG_PATH_APSD_KEYCHAIN),
 		    moved + strlen(kc) - strlen(eg_path_default(EG_PATH_APSD_KEYCHAIN)));
-	if (eg_file_replace(rec, b.buf, b.len, 0600, 1, &d) != EG_OK) {
+	if (eg_dir_replace(events->state_dir, RECORD, b.buf, b.len, 0600, 1, &d) != EG_OK) {
 		rename(moved, kc);
 		die(EG_EXIT_ENV, "%s (the keychain was put back)", d.msg);
 	}
@@ -78,9 +73,8 @@ int pushfix_undo(const struct eg_global *g, struct recorder *events)
 	const char *p, *end;
 	struct eg_str line;
 
-	if (fix_record_path(g, rec, sizeof(rec)))
-		return EG_EXIT_ENV;
-	if (eg_file_read(rec, &b, &d) != EG_OK)
+	record_path(events, rec, sizeof(rec));
+	if (eg_dir_read(events->state_dir, RECORD, &b, &d) != EG_OK)
 		die(EG_EXIT_ENV, "nothing to undo: no record of a moved keychain (%s)", d.msg);
 	moved[0] = '\0';
 	for (p = b.buf, end = b.buf + b.len; eg_next_line(&p, end, &line);)
@@ -102,7 +96,7 @@ int pushfix_undo(const struct eg_global *g, struct recorder *events)
 	}
 	if (rename(moved, kc))
 		die(EG_EXIT_ENV, "cannot restore '%s': %s", moved, strerror(errno));
-	unlink(rec);
+	(void)unlinkat(events->state_dir->fd, RECORD, 0);
 	recorder_emit(events, NULL, EG_TEXT_PUSH_CERT_RESTORED,
 		      eg_path_default(EG_PATH_APSD_KEYCHAIN));
 	printf("restored %s; restart the Mac so apsd uses it\n",
