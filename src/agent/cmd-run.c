@@ -15,9 +15,10 @@
  * attempt), the wait (the log, thermal samples, Setup Assistant), and the
  * end (enrolled, gave up, interrupted). What it shares with other
  * commands lives beside it: job.c (state directory, lock, records,
- * signals), logstream.c, enrollfacts.c, sampler.c, advice.c.
+ * signals), logstream.c, enrollfacts.c, sampler.c, advice.c; and
+ * delivery.c, which gets the run's events to the server, after its end
+ * too.
  */
-#include <errno.h>
 #include <limits.h>
 #include <poll.h>
 #include <stddef.h>
@@ -29,8 +30,8 @@
 #include "advice.h"
 #include "cmd.h"
 #include "config.h"
+#include "delivery.h"
 #include "enrollfacts.h"
-#include "file.h"
 #include "job.h"
 #include "json.h"
 #include "logstream.h"
@@ -38,14 +39,12 @@
 #include "mac.h"
 #include "profiles.h"
 #include "recorder.h"
-#include "reporter.h"
 #include "run-opts.h"
 #include "sampler.h"
 #include "setupwatch.h"
 #include "strategy.h"
 #include "sysinfo.h"
 #include "thermal.h"
-#include "timefmt.h"
 #include "usage.h"
 #include "banned.h"
 
@@ -76,7 +75,7 @@ struct run {
 	char last_error[256];
 	long last_code;
 	unsigned renew_timeouts;
-	struct reporter rp;
+	struct delivery dl;
 };
 
 /* An unchanged wait is saved this often (what a kill can cost the deadline). */
@@ -616,20 +615,6 @@ static int not_dep(struct run *r)
 	return EG_EXIT_GAVE_UP;
 }
 
-static void remove_launchdaemon(struct run *r)
-{
-	char path[PATH_MAX];
-
-	mac_join(r->g, r->o.launchdaemon, path, sizeof(path));
-	if (unlink(path) == 0)
-		recorder_emit(REC(r), NULL, EG_TEXT_LAUNCHDAEMON_REMOVED,
-			      r->o.launchdaemon);
-	else if (errno == ENOENT)
-		recorder_emit(REC(r), NULL, EG_TEXT_LAUNCHDAEMON_GONE, r->o.launchdaemon);
-	else
-		recorder_emit(REC(r), NULL, EG_TEXT_LAUNCHDAEMON_KEPT, r->o.launchdaemon, strerror(errno));
-}
-
 static int enrolled(struct run *r)
 {
 	unsigned n = r->strat.attempts;
@@ -642,8 +627,8 @@ static int enrolled(struct run *r)
 	if (r->strat.state == EG_STATE_GAVE_UP)
 		return not_dep(r);
 	/* reporting: kept until the server has the outcome (deliver()) */
-	if (!r->rp.running)
-		remove_launchdaemon(r);
+	if (!delivery_reporting(&r->dl))
+		delivery_remove_launchdaemon(&r->dl);
 	finish(r, EG_PHASE_ENROLLED);
 	snprintf(ST(r)->result, sizeof(ST(r)->result),
 		 "enrollment configuration received on attempt %u", n);
@@ -701,158 +686,12 @@ static int strategy_loop(struct run *r)
 
 /* ---- the command ------------------------------------------------------------ */
 
-/* With ReportURL set, events also go to the server through the spool. */
-static void start_reporter(struct run *r)
-{
-	char token[PATH_MAX], ca[PATH_MAX];
-	struct eg_diag d = EG_DIAG_INIT;
-	enum eg_err rc;
-
-	if (!r->o.report_url || !r->o.report_url[0])
-		return;
-	token[0] = '\0';
-	if (r->o.report_token_file && r->o.report_token_file[0]) {
-		mac_join(r->g, r->o.report_token_file, token, sizeof(token));
-		/* the token is a credential: only root may have written it */
-		if (geteuid() == 0 && (rc = eg_file_check_safe(token, 0, &d)) != EG_OK &&
-		    rc != EG_ERR_NOT_FOUND)
-			die(EG_EXIT_USAGE, "refusing report token: %s", d.msg);
-	}
-	ca[0] = '\0';
-	if (r->o.report_ca_file && r->o.report_ca_file[0])
-		mac_join(r->g, r->o.report_ca_file, ca, sizeof(ca));
-	rc = reporter_start(&r->rp, r->o.report_url, token, ca, &r->job.dir,
-			    r->o.report_spool_max * 1024, &d);
-	if (rc == EG_ERR_INVALID || rc == EG_ERR_NOT_FOUND)
-		die(EG_EXIT_USAGE, "%s", d.msg);
-	if (rc != EG_OK)
-		die(EG_EXIT_ENV, "%s", d.msg);
-	REC(r)->reporter = &r->rp;
-	/* a relaunch knows the Mac already: what a killed launch spooled goes too */
-	if (REC(r)->host.serial[0])
-		recorder_host_known(REC(r));
-}
-
-/* What is left after the run's delivery: said, then the thread stops. */
-static void stop_reporter(struct run *r)
-{
-	if (!r->rp.running)
-		return;
-	recorder_host_known(REC(r));
-	REC(r)->reporter = NULL;
-	reporter_stop(&r->rp, 1000);
-	ST(r)->spooled = r->rp.spool.pending;
-	recorder_touch(REC(r));
-	if (r->rp.spool.pending)
-		warning("%llu events are still waiting for %s (%s); they stay in the spool "
-			"and the JSON-lines log", (unsigned long long)r->rp.spool.pending,
-			r->o.report_url, r->rp.last_error[0] ? r->rp.last_error : "no answer yet");
-}
-
-/* The LaunchDaemon is there still (kept for the delivery, or a kill came first). */
-static bool launchdaemon_there(struct run *r)
-{
-	char path[PATH_MAX];
-
-	mac_join(r->g, r->o.launchdaemon, path, sizeof(path));
-	return access(path, F_OK) == 0;
-}
-
-/*
- * After the outcome: the run's daemon stays in a flush-only mode until
- * the server has every event (and then, after an enrollment, removes its
- * LaunchDaemon), for at most --report-flush after the outcome, across
- * relaunches (st.deliver_until_ms). A signal stops it; the next launch
- * goes on. Returns rc, the outcome's exit code.
- */
-/*
- * Wait for the server to have everything (then remove the LaunchDaemon
- * of a run that enrolled: an event too, so it is waited for as well), a
- * signal, or the end of the delivery. Returns what still waits.
- */
-static uint64_t send_all(struct run *r, bool enrolled)
-{
-	bool removed = false;
-	uint64_t pending;
-
-	for (;;) {
-		pending = reporter_pending(&r->rp);
-		if (pending != ST(r)->spooled) {
-			ST(r)->spooled = pending;
-			recorder_touch(REC(r));
-		}
-		if (!pending && enrolled && !removed && launchdaemon_there(r)) {
-			removed = true;
-			remove_launchdaemon(r);
-			continue;
-		}
-		if (!pending || job_signal || mac_wall_ms() >= ST(r)->deliver_until_ms)
-			return pending;
-		poll(NULL, 0, 250);
-		recorder_tick(REC(r));
-	}
-}
-
-/* The delivery's time is over with events left: say so, let them go. */
-static void stop_sending(struct run *r, uint64_t pending, bool enrolled)
-{
-	struct eg_buf data = EG_BUF_INIT(128);
-	char lifetime[32];
-	struct eg_jw w;
-
-	eg_format_duration(r->o.report_flush, lifetime, sizeof(lifetime));
-	eg_jw_begin(&w, &data);
-	eg_jw_int(&w, "dropped", (int64_t)pending);
-	eg_jw_bool(&w, "expired", true);
-	eg_jw_end(&w);
-	recorder_emit(REC(r), w.rc == EG_OK ? data.buf : NULL, EG_TEXT_REPORT_EXPIRED,
-		      (unsigned long long)pending, r->o.report_url, lifetime,
-		      r->rp.last_error[0] ? r->rp.last_error : "no answer");
-	eg_buf_release(&data);
-	/* a later boot would not send them either */
-	if (enrolled && launchdaemon_there(r))
-		remove_launchdaemon(r);
-}
-
-static int deliver(struct run *r, int rc)
-{
-	bool enrolled = ST(r)->phase == EG_PHASE_ENROLLED;
-	uint64_t pending;
-	char until[48];
-
-	if (!r->rp.running) {
-		if (enrolled && launchdaemon_there(r))
-			remove_launchdaemon(r);
-		return rc;
-	}
-	recorder_host_known(REC(r));
-	if (!ST(r)->deliver_until_ms)
-		ST(r)->deliver_until_ms = ST(r)->finished_ms + (int64_t)r->o.report_flush;
-	eg_format_human(ST(r)->deliver_until_ms, mac_utc_offset_min(mac_wall_ms()), until,
-			sizeof(until));
-	pending = reporter_pending(&r->rp);
-	if (pending && enrolled && launchdaemon_there(r) && r->o.report_flush)
-		recorder_emit(REC(r), NULL, EG_TEXT_LAUNCHDAEMON_KEPT_TO_SEND, r->o.launchdaemon,
-			      (unsigned long long)pending, r->o.report_url, until);
-	pending = send_all(r, enrolled);
-	if (job_signal) {
-		/* the next launch goes on until deliver_until_ms */
-		recorder_save(REC(r));
-		return 128 + (int)job_signal;
-	}
-	if (pending)
-		stop_sending(r, pending, enrolled);
-	ST(r)->deliver_until_ms = 0;
-	recorder_save(REC(r));
-	return rc;
-}
-
 static void run_release(struct run *r)
 {
 	advice_release();
 	logstream_stop(&r->log);
 	eg_logwatch_release(&r->watch);
-	stop_reporter(r);
+	delivery_stop(&r->dl);
 	job_close(&r->job);
 }
 
@@ -881,54 +720,6 @@ static enum launch choose(struct run *r, const struct eg_runstate *prev, enum eg
 	return LAUNCH_FLUSH;
 }
 
-/* A run that is over: send what waits for the server, and nothing else. */
-static int flush_only(struct run *r, const struct eg_runstate *prev)
-{
-	int rc = prev->phase == EG_PHASE_ENROLLED ? EG_EXIT_OK : EG_EXIT_GAVE_UP;
-	struct eg_buf data = EG_BUF_INIT(64);
-	struct eg_jw w;
-	uint64_t seq, attempt, pending;
-	char until[48];
-
-	*ST(r) = *prev;
-	ST(r)->pid = (long)getpid();
-	ST(r)->log_pid = 0;
-	recorder_resume(REC(r), ST(r)->run_id, &seq, &attempt);
-	if (seq > ST(r)->seq)
-		ST(r)->seq = seq;
-	SET(REC(r)->host.serial, prev->serial);
-	SET(REC(r)->host.model, prev->model);
-	SET(REC(r)->host.os, prev->os);
-	SET(REC(r)->host.build, prev->build);
-	start_reporter(r);
-	/* nothing waits, or the delivery's time is over (deliver() said so) */
-	if (!r->rp.running || !reporter_pending(&r->rp) ||
-	    (prev->deliver_until_ms == 0 && prev->finished_ms &&
-	     mac_wall_ms() >= prev->finished_ms + (int64_t)r->o.report_flush)) {
-		printf("run %s is over (%s): nothing to do; 'enrollguard run --again' starts "
-		       "a new run\n", ST(r)->run_id, eg_phase_name(ST(r)->phase));
-		if (ST(r)->phase == EG_PHASE_ENROLLED && launchdaemon_there(r))
-			remove_launchdaemon(r);
-		recorder_save(REC(r));
-		return rc;
-	}
-	if (!ST(r)->deliver_until_ms)
-		ST(r)->deliver_until_ms = (ST(r)->finished_ms ? ST(r)->finished_ms :
-					   mac_wall_ms()) + (int64_t)r->o.report_flush;
-	eg_format_human(ST(r)->deliver_until_ms, mac_utc_offset_min(mac_wall_ms()), until,
-			sizeof(until));
-	pending = reporter_pending(&r->rp);
-	eg_jw_begin(&w, &data);
-	eg_jw_int(&w, "pending", (int64_t)pending);
-	eg_jw_end(&w);
-	/* not run.resume: the fleet view must not see the run going again */
-	recorder_emit(REC(r), w.rc == EG_OK ? data.buf : NULL, EG_TEXT_REPORT_PENDING,
-		      ST(r)->run_id, eg_phase_name(ST(r)->phase),
-		      (unsigned long long)pending, until);
-	eg_buf_release(&data);
-	return deliver(r, rc);
-}
-
 static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 {
 	struct run *r = state;
@@ -945,7 +736,7 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 	r->job = (struct job)JOB_INIT;
 	r->watch = (struct eg_logwatch)EG_LOGWATCH_INIT;
 	r->log = (struct logstream)LOGSTREAM_INIT;
-	r->rp = (struct reporter)REPORTER_INIT;
+	r->dl = (struct delivery){ g, &r->o, &r->job, REPORTER_INIT };
 	/* flags, then managed preferences, then local ones, then defaults */
 	prefs_load(g, run_table, NOPTS - RUN_OPTS_LOCAL, &r->o, c->set, r->o.config,
 		   c->set[NOPTS - 1]);
@@ -959,7 +750,7 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 		warning("starting a new run: %s", d.msg);
 	launch = choose(r, &prev, lrc);
 	if (launch == LAUNCH_FLUSH) {
-		rc = flush_only(r, &prev);
+		rc = delivery_flush_only(&r->dl, &prev);
 		goto out;
 	}
 	/*
@@ -976,7 +767,7 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 		return EG_EXIT_OK;
 	}
 	begin(r, &prev, launch == LAUNCH_RESUME);
-	start_reporter(r);
+	delivery_start(&r->dl);
 	eg_format_duration(r->o.deadline, dl, sizeof(dl));
 	if (launch == LAUNCH_RESUME)
 		recorder_emit(REC(r), NULL, EG_TEXT_RUN_RESUME,
@@ -998,7 +789,7 @@ static int cmd_run_exec(void *state, const struct eg_cmd_ctx *c)
 	rc = job_signal ? interrupted(r) : strategy_loop(r);
 	logstream_stop(&r->log);
 	if (eg_runstate_finished(ST(r)))
-		rc = deliver(r, rc);
+		rc = delivery_end(&r->dl, rc);
 out:
 	run_release(r);
 	/* write failures are failures (enrollguard(8), EXIT STATUS) */
