@@ -8,6 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <stdint.h>
+#include <mach-o/dyld.h>
+#endif
 
 #include "file.h"
 #include "launchd.h"
@@ -22,12 +26,24 @@ const char *deploy_binary(const struct deploy_vals *v, const struct eg_global *g
 
 	if (v->binary)
 		return v->binary;
+#ifdef __APPLE__
+	/* dyld knows the path it loaded us from (a PATH lookup leaves argv[0]
+	 * bare, and macOS has no /proc) */
+	{
+		uint32_t size = sizeof(self);
+
+		if (_NSGetExecutablePath(self, &size) == 0 && self[0] == '/')
+			return self;
+	}
+	(void)n;
+#else
 	/* Linux knows; elsewhere argv[0] does when it names a path */
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
 		return self;
 	}
+#endif
 	if (g->argv0 && g->argv0[0] == '/')
 		return g->argv0;
 	if (g->argv0 && strchr(g->argv0, '/') && getcwd(self, sizeof(self)) &&
