@@ -6,17 +6,14 @@
 #include "catalog.h"
 #include "banned.h"
 
-static struct eg_catalog *cat;
-
 /* The finding table's next step for finding id (for code, if it has one). */
 static const char *next_step(const char *id, long code)
 {
+	const struct eg_catalog *cat = eg_catalog_shared();
 	const struct eg_cat_finding *f;
 	int i, k;
 
-	if (!cat)
-		cat = eg_catalog_builtin(NULL);
-	if (!cat || (i = eg_catalog_finding(cat, id)) < 0)
+	if ((i = eg_catalog_finding(cat, id)) < 0)
 		return "";
 	f = &cat->findings[i];
 	for (k = 0; code && k < f->nnexts; k++)
@@ -28,11 +25,10 @@ static const char *next_step(const char *id, long code)
 /* The finding the table gives a dasd verdict blocked by policy. */
 static const char *dasd_finding(const char *policy)
 {
+	const struct eg_catalog *cat = eg_catalog_shared();
 	int i, k;
 
-	if (!cat)
-		cat = eg_catalog_builtin(NULL);
-	for (i = 0; cat && i < cat->nsigs; i++) {
+	for (i = 0; i < cat->nsigs; i++) {
 		const struct eg_cat_sig *s = &cat->sigs[i];
 
 		if (s->kind != EG_SIG_DASD || s->dasd_allowed || s->finding < 0)

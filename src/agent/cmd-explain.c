@@ -232,17 +232,6 @@ static void when(int64_t ms, char *out, size_t n)
 		snprintf(out, n, "(no time)");
 }
 
-/* "once", "twice", "5 times" */
-static void times(unsigned long n, char *out, size_t len)
-{
-	if (n == 1)
-		snprintf(out, len, "once");
-	else if (n == 2)
-		snprintf(out, len, "twice");
-	else
-		snprintf(out, len, "%lu times", n);
-}
-
 /* "T1 .. T2", "T1" when they are one, "" when neither is known. */
 static void span(int64_t first, int64_t last, char *out, size_t n)
 {
@@ -283,7 +272,7 @@ static void print_human(const struct eg_diagnosis *d, const struct input *in, in
 		span(e->first_ms, e->last_ms, sp, sizeof(sp));
 		printf("  %s%s%s", sp[0] ? sp : "(no time)", sp[0] ? "  " : " ", e->text);
 		if (e->count > 1) {
-			times(e->count, t, sizeof(t));
+			eg_times_text(e->count, t, sizeof(t));
 			printf(" (%s)", t);
 		}
 		printf("\n");

@@ -86,21 +86,6 @@ enum eg_err recorder_open(struct recorder *r, const struct eg_dir *state_dir,
 	return EG_OK;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = eg_io_write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* One line to a log, whole or not at all. */
 static void append_line(struct recorder *r, int fd, const char *path,
 			const struct eg_buf *line)
@@ -109,7 +94,7 @@ static void append_line(struct recorder *r, int fd, const char *path,
 	off_t before = fstat(fd, &st) == 0 ? st.st_size : -1;
 	int e;
 
-	if (fd < 0 || write_all(fd, line->buf, line->len) == 0)
+	if (fd < 0 || eg_io_write_all(fd, line->buf, line->len) == 0)
 		return;
 	e = errno;
 	/* cut back to the last whole line: the next one must not continue this */

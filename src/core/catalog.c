@@ -691,6 +691,20 @@ struct eg_catalog *eg_catalog_builtin(struct eg_diag *diag)
 	return c;
 }
 
+const struct eg_catalog *eg_catalog_shared(void)
+{
+	static struct eg_catalog *shared;
+	struct eg_diag dg = EG_DIAG_INIT;
+
+	if (!shared)
+		shared = eg_catalog_builtin(&dg);
+	if (!shared) {
+		fprintf(stderr, "BUG: the built-in catalogue: %s\n", dg.msg);
+		abort();
+	}
+	return shared;
+}
+
 bool eg_catalog_wants(const struct eg_catalog *c, struct eg_str line)
 {
 	const unsigned char *p = (const unsigned char *)line.p;

@@ -208,6 +208,15 @@ enum eg_err eg_catalog_finish(struct eg_catalog *c, struct eg_diag *diag);
 /* The built-in catalogue, loaded and finished; NULL only on a bug (diag says). */
 struct eg_catalog *eg_catalog_builtin(struct eg_diag *diag);
 
+/*
+ * The built-in catalogue, loaded on the first call and kept for the
+ * process: for readers of its tables (a code's text, a finding's next
+ * step) that have no catalogue of their own. The first call is not
+ * thread-safe; the agent is single-threaded. Aborts on a bug in the
+ * built-in text (a unit test loads it).
+ */
+const struct eg_catalog *eg_catalog_shared(void);
+
 /* The finding's index by id, or -1. */
 int eg_catalog_finding(const struct eg_catalog *c, const char *id);
 

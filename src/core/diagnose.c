@@ -68,7 +68,7 @@ struct ctx {
 	const struct eg_diagnosis *d;     /* for {quotes} */
 };
 
-static void times(unsigned long n, char *out, size_t len)
+void eg_times_text(unsigned long n, char *out, size_t len)
 {
 	if (n == 1)
 		snprintf(out, len, "once");
@@ -86,7 +86,7 @@ static void quotes(const struct eg_diagnosis *d, char *out, size_t n)
 
 	out[0] = '\0';
 	for (i = 0; i < d->nquotes && o + 1 < n; i++) {
-		times(d->quotes[i].count, t, sizeof(t));
+		eg_times_text(d->quotes[i].count, t, sizeof(t));
 		o += (size_t)snprintf(out + o, n - o, "%s\"%s\" (%s)", i ? "; " : "",
 				      d->quotes[i].text, t);
 	}
@@ -115,7 +115,7 @@ static void expand(const char *tmpl, const struct ctx *c, char *out, size_t n)
 		k = (size_t)(e - p + 1);
 		buf[0] = '\0';
 		if (!strncmp(p, "{times}", k)) {
-			times(c->count, buf, sizeof(buf));
+			eg_times_text(c->count, buf, sizeof(buf));
 			v = buf;
 		} else if (!strncmp(p, "{count}", k)) {
 			snprintf(buf, sizeof(buf), "%lu", c->count);

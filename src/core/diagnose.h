@@ -174,4 +174,7 @@ const char *eg_diagnose_finding_name(const struct eg_diagnosis *d, int id);
 void eg_finding_explain(const struct eg_diagnosis *d, int id,
 			char *summary, size_t ns, char *next, size_t nn);
 
+/* A count in words: "once", "twice", "5 times". */
+void eg_times_text(unsigned long n, char *out, size_t len);
+
 #endif

@@ -59,6 +59,23 @@ ssize_t eg_io_write(int fd, const void *buf, size_t n)
 	return write(fd, buf, n);
 }
 
+int eg_io_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = eg_io_write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 ssize_t eg_io_pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	if (eg_fault_now(EG_FAULT_WRITE) || atomic_load_explicit(&write_torn, memory_order_relaxed))

@@ -50,4 +50,11 @@ ssize_t eg_io_write(int fd, const void *buf, size_t n);
 ssize_t eg_io_pwrite(int fd, const void *buf, size_t n, off_t off);
 int eg_io_fsync(int fd);
 
+/*
+ * Write all n bytes with eg_io_write(), again after EINTR and after a
+ * short write. Returns 0, or -1 when a write failed or wrote nothing
+ * (errno says why; a part of buf may have been written).
+ */
+int eg_io_write_all(int fd, const void *buf, size_t n);
+
 #endif

@@ -53,23 +53,6 @@ enum eg_err eg_file_read(const char *path, struct eg_buf *out,
 	return rc;
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = eg_io_write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 enum eg_err eg_file_replace(const char *path, const void *data, size_t len,
 			    mode_t mode, int steal_stale, struct eg_diag *diag)
 {
@@ -89,7 +72,7 @@ enum eg_err eg_file_replace(const char *path, const void *data, size_t len,
 				 "cannot create '%s': %s", lock.buf, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, mode) || write_all(fd, data, len) || eg_io_fsync(fd)) {
+	if (fchmod(fd, mode) || eg_io_write_all(fd, data, len) || eg_io_fsync(fd)) {
 		rc = eg_diag_set(diag, EG_ERR_IO, "cannot write '%s': %s",
 				 lock.buf, strerror(errno));
 		goto out;
@@ -442,7 +425,7 @@ enum eg_err eg_dir_replace(const struct eg_dir *d, const char *name, const void 
 	if (fd < 0)
 		return eg_diag_set(diag, errno == EEXIST ? EG_ERR_BUSY : EG_ERR_IO,
 				   "cannot create '%s/%s': %s", d->path, lock, strerror(errno));
-	if (fchmod(fd, mode) || write_all(fd, data, len) || eg_io_fsync(fd)) {
+	if (fchmod(fd, mode) || eg_io_write_all(fd, data, len) || eg_io_fsync(fd)) {
 		rc = eg_diag_set(diag, EG_ERR_IO, "cannot write '%s/%s': %s", d->path, lock,
 				 strerror(errno));
 		close(fd);

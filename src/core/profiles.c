@@ -4,47 +4,14 @@
 
 #include <plist/plist.h>
 
+#include "catalog.h"
 #include "scan.h"
 #include "banned.h"
 
-static const struct {
-	long code;
-	const char *text;
-} cloudcfg_errors[] = {
-	/* field-guide.md 2.1, decompiled CCDError, VERIFIED */
-	{ 33002, "Invalid Device Enrollment Program configuration." },
-	{ 33005, "This device is not enrolled in the Device Enrollment Program." },
-	{ 33009, "The device failed to request configuration from the cloud." },
-	{ 33010, "The device failed to request configuration from the cloud." },
-	{ 33011, "The device failed to request configuration from the cloud." },
-	{ 33012, "The device failed to request configuration from the cloud." },
-	{ 33013, "The device failed to request configuration from the cloud." },
-	{ 33014, "Nonce expired." },
-	{ 33016, "Invalid signature." },
-	{ 33017, "Device Enrollment Program configuration is not active." },
-	{ 33018, "This device is already enrolled in the Device Enrollment Program." },
-	{ 33023, "The cloud configuration service could not verify the identity of this device." },
-	{ 33024, "Device Enrollment Program configuration can not be found." },
-	{ 33025, "Device can not be found." },
-	{ 34000, "The device failed to request configuration from the cloud." },
-	{ 34003, "The cloud configuration for this device is invalid." },
-	{ 34004, "The cloud configuration server is unavailable or busy." },
-	{ 34005, "The cloud configuration server is busy. Please try again later." },
-	{ 34006, "The cloud configuration server is unavailable." },
-	{ 34007, "The Device Enrollment service could not verify the identity of this device. Please contact your system administrator." },
-	{ 34008, "The cloud configuration server could not be verified." },
-	/* Duo Labs 2018 (HackTricks): CLOUD_CONFIG_SERVER_TRUST_ERROR */
-	{ 34011, "The Device Enrollment server trust could not be verified. Please contact your system administrator." },
-};
-
+/* The table is the catalogue's (catalog.txt, `code` rows, field-guide.md 2.1). */
 const char *eg_cloudcfg_describe(long code)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(cloudcfg_errors) / sizeof(cloudcfg_errors[0]); i++)
-		if (cloudcfg_errors[i].code == code)
-			return cloudcfg_errors[i].text;
-	return NULL;
+	return eg_catalog_code_text(eg_catalog_shared(), code);
 }
 
 void eg_copy_printable(char *out, size_t n, const char *s, size_t len)

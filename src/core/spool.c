@@ -184,21 +184,6 @@ static void lines_init(struct lines *l, const struct eg_spool *sp)
 	l->skip = false;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = eg_io_write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* What compaction keeps, from a first pass over the unsent lines. */
 struct plan {
 	uint64_t newest_low[EG_SPOOL_KINDS];  /* offset of the newest LOW line per kind */
@@ -263,7 +248,7 @@ static enum eg_err copy_kept(struct eg_spool *sp, struct plan *pl, int fd, uint6
 			pl->dropped[p]++;
 			continue;
 		}
-		if (write_all(fd, line, len))
+		if (eg_io_write_all(fd, line, len))
 			rc = EG_ERR_IO;
 		*size += len;
 		pl->kept_lines++;
@@ -332,7 +317,7 @@ enum eg_err eg_spool_append(struct eg_spool *sp, const char *line, size_t len,
 		sp->dropped[prio]++;
 		return EG_ERR_TOO_LARGE;
 	}
-	if (write_all(sp->fd, line, len)) {
+	if (eg_io_write_all(sp->fd, line, len)) {
 		/* a partial line would poison the batch: cut it off again */
 		if (ftruncate(sp->fd, (off_t)sp->size) != 0) {
 			struct stat st;
