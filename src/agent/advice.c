@@ -113,9 +113,3 @@ const char *advice_enrolled_after_setup(void)
 	return "Setup Assistant had finished: the Mac's user must accept the Device "
 	       "Enrollment notification";
 }
-
-void advice_release(void)
-{
-	eg_catalog_free(cat);
-	cat = NULL;
-}

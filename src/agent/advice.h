@@ -41,7 +41,4 @@ void advice_setup_stuck(const char *dur, char *out, size_t n);
 /* The run enrolled after Setup Assistant had finished. */
 const char *advice_enrolled_after_setup(void);
 
-/* Free the finding table, if it was read. */
-void advice_release(void);
-
 #endif

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "advice.h"
+#include "catalog.h"
 #include "cmd.h"
 #include "config.h"
 #include "delivery.h"
@@ -688,7 +689,7 @@ static int strategy_loop(struct run *r)
 
 static void run_release(struct run *r)
 {
-	advice_release();
+	eg_catalog_shared_release();   /* advice and code texts read it */
 	logstream_stop(&r->log);
 	eg_logwatch_release(&r->watch);
 	delivery_stop(&r->dl);

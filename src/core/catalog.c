@@ -691,9 +691,10 @@ struct eg_catalog *eg_catalog_builtin(struct eg_diag *diag)
 	return c;
 }
 
+static struct eg_catalog *shared;
+
 const struct eg_catalog *eg_catalog_shared(void)
 {
-	static struct eg_catalog *shared;
 	struct eg_diag dg = EG_DIAG_INIT;
 
 	if (!shared)
@@ -703,6 +704,12 @@ const struct eg_catalog *eg_catalog_shared(void)
 		abort();
 	}
 	return shared;
+}
+
+void eg_catalog_shared_release(void)
+{
+	eg_catalog_free(shared);
+	shared = NULL;
 }
 
 bool eg_catalog_wants(const struct eg_catalog *c, struct eg_str line)

@@ -217,6 +217,9 @@ struct eg_catalog *eg_catalog_builtin(struct eg_diag *diag);
  */
 const struct eg_catalog *eg_catalog_shared(void);
 
+/* Free the shared catalogue (a later eg_catalog_shared() loads it again). */
+void eg_catalog_shared_release(void);
+
 /* The finding's index by id, or -1. */
 int eg_catalog_finding(const struct eg_catalog *c, const char *id);
 
