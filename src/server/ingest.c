@@ -152,13 +152,16 @@ static void prune(struct ingest *ing)
 	if (!ing->cfg.retain_ms || now < ing->next_prune_ms)
 		return;
 	if (store_prune(ing->cfg.store, now - ing->cfg.retain_ms, PRUNE_ROWS, &deleted) != EG_OK) {
+		ing->prune_more = false;
 		note_storage(ing, false, now);
 		ing->next_prune_ms = now + PRUNE_EVERY_MS;
 		return;
 	}
 	atomic_fetch_add(&ing->cfg.metrics->events_pruned, (uint64_t)deleted);
-	/* more to do: go on after the next group; else rest a while */
-	ing->next_prune_ms = deleted == PRUNE_ROWS ? now : now + PRUNE_EVERY_MS;
+	/* more to do: go on after the next group, without waiting for one
+	 * (a backlog drains as fast as the store deletes); else rest a while */
+	ing->prune_more = deleted == PRUNE_ROWS;
+	ing->next_prune_ms = ing->prune_more ? now : now + PRUNE_EVERY_MS;
 }
 
 static struct ingest_job *take_group(struct ingest *ing)
@@ -185,6 +188,8 @@ static void wait_for_work(struct ingest *ing)
 		pthread_cond_wait(&ing->wake, &ing->lock);
 		return;
 	}
+	if (ing->prune_more)
+		return;   /* a retention backlog: prune again now */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 1;
 	(void)pthread_cond_timedwait(&ing->wake, &ing->lock, &ts);

@@ -75,6 +75,7 @@ struct ingest {
 	atomic_bool storage_ok;        /* the last commit worked (for /healthz) */
 	int64_t failing_since_ms;      /* when storage started failing; 0 when fine */
 	int64_t next_prune_ms;
+	bool prune_more;               /* the last prune was full: more is due now */
 };
 
 /* Start the writer thread (which owns cfg->store from now on). EG_OK or EG_ERR_IO. */

@@ -63,9 +63,11 @@ stop_server
 $PGSQL -c "UPDATE events SET received = received - 172800000 WHERE serial = 'LOAD-0000'" >/dev/null
 before=$($PGSQL -c "SELECT count(*) FROM events")
 old=$($PGSQL -c "SELECT count(*) FROM events WHERE serial = 'LOAD-0000'")
+t0=$(date +%s.%N)
 start_server --rate-limit 0 --retain 1d
 check "--retain prunes the old events on PostgreSQL, in small transactions" \
 	wait_for 20 sh -c '[ "$($1 -c "SELECT count(*) FROM events WHERE serial = '"'LOAD-0000'"'")" = 0 ]' sh "$PGSQL"
+echo "# $old old events pruned in $(python3 -c "import sys,time; print(round(time.time() - float(sys.argv[1]), 1))" "$t0") s (start included)"
 check "and only those, with each Mac's count kept true" sh -c '
 	[ "$($1 -c "SELECT count(*) FROM events")" = "$(($2 - $3))" ] &&
 	[ "$($1 -c "SELECT events FROM devices WHERE serial = '"'LOAD-0000'"'")" = 0 ] &&
