@@ -258,8 +258,9 @@ static void print_human(const struct eg_diagnosis *d, const struct input *in, in
 
 	printf("inputs:\n");
 	for (i = 0; i < nin; i++) {
-		printf("  %s: %s%s (%lu lines", in[i].name, in[i].error[0] ? "unreadable: " : "",
-		       in[i].error[0] ? in[i].error : eg_logread_style(&in[i].lr), in[i].lr.lines);
+		printf("  %s: %s%s (%lu line%s", in[i].name, in[i].error[0] ? "unreadable: " : "",
+		       in[i].error[0] ? in[i].error : eg_logread_style(&in[i].lr), in[i].lr.lines,
+		       in[i].lr.lines == 1 ? "" : "s");
 		if (in[i].long_lines)
 			printf(", %lu longer than %d KiB skipped", in[i].long_lines,
 			       LINE_MAX_BYTES / 1024);

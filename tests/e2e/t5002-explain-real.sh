@@ -25,4 +25,11 @@ sys.exit(0 if ok else 1)' "$TMP/j" "$want" "$file"; then
 done < "$R/expected"
 echo "# hit rate: $hits of $total real excerpts give the expected finding"
 check "at least 40 excerpts" test "$total" -ge 40
+# the human output of a one-line excerpt: counted in the singular, the
+# cause and the next step from the finding's row
+"$ENROLLGUARD" explain "$R/apple-mdmclient-app-install.log" > "$TMP/h" 2>&1
+check "one line is '1 line'" has "$TMP/h" "default (1 line)"
+check "an unverifiable package names the package's signature" has "$TMP/h" \
+	"the Mac refused a package the MDM sent it to install .*the package's signature cannot be verified"
+check "and says to sign it" has "$TMP/h" "next: sign the package as a distribution package"
 done_testing
