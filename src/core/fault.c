@@ -1,6 +1,7 @@
 #include "fault.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -89,5 +90,12 @@ int eg_io_fsync(int fd)
 		errno = EIO;
 		return -1;
 	}
+#ifdef F_FULLFSYNC
+	/* macOS: fsync(2) leaves the data in the drive's cache, so a power
+	 * cut (a Mac unplugged mid-setup) can lose it; F_FULLFSYNC flushes
+	 * the drive too. Some file systems refuse it: then fsync. */
+	if (fcntl(fd, F_FULLFSYNC) == 0)
+		return 0;
+#endif
 	return fsync(fd);
 }

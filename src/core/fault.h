@@ -45,7 +45,8 @@ uint64_t eg_fault_calls(enum eg_fault f);
 /* Whether this call of kind f must fail (counts it when armed). */
 bool eg_fault_now(enum eg_fault f);
 
-/* write(2), pwrite(2) and fsync(2), failing when armed to. */
+/* write(2), pwrite(2) and fsync(2) (F_FULLFSYNC where the system has it:
+ * macOS), failing when armed to. */
 ssize_t eg_io_write(int fd, const void *buf, size_t n);
 ssize_t eg_io_pwrite(int fd, const void *buf, size_t n, off_t off);
 int eg_io_fsync(int fd);
