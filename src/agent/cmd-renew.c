@@ -419,6 +419,8 @@ out:
 static int cmd_renew_exec(void *state, const struct eg_cmd_ctx *c)
 {
 	struct renew *r = state;
+	struct eg_runstate prev;
+	struct eg_diag d = EG_DIAG_INIT;
 	const struct job_where where = { eg_path_default(EG_PATH_STATE_DIR),
 		eg_path_default(EG_PATH_LOG_FILE), eg_path_default(EG_PATH_EVENT_LOG) };
 	int rc;
@@ -432,6 +434,8 @@ static int cmd_renew_exec(void *state, const struct eg_cmd_ctx *c)
 		   eg_path_default(EG_PATH_MANAGED_PREFS), false);
 	job_signals();
 	job_open(&r->job, c->g, &where, "renew");
+	if (job_load_state(&r->job, &prev, &d) == EG_OK)
+		job_stop_left_log_stream(&prev);   /* a killed renew's */
 	job_new_run_id(&r->job);
 	r->job.rec.st.phase = EG_PHASE_RENEW;
 	r->pf.rec = &r->job.rec;

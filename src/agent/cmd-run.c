@@ -706,9 +706,7 @@ static enum launch choose(struct run *r, const struct eg_runstate *prev, enum eg
 
 	if (lrc != EG_OK)
 		return LAUNCH_NEW;
-	/* a killed launch's `log stream` (never across a restart: pids are new) */
-	if (!rebooted)
-		job_stop_orphan(prev->log_pid);
+	job_stop_left_log_stream(prev);
 	if (!eg_runstate_finished(prev))
 		return LAUNCH_RESUME;
 	/*

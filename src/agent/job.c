@@ -112,6 +112,13 @@ void job_stop_orphan(long pgid)
 	kill(-(pid_t)pgid, SIGKILL);
 }
 
+void job_stop_left_log_stream(const struct eg_runstate *prev)
+{
+	/* the monotonic clock starts again at a restart */
+	if (prev->uptime_ms <= mac_mono_ms())
+		job_stop_orphan(prev->log_pid);
+}
+
 void job_close(struct job *j)
 {
 	recorder_close(&j->rec);

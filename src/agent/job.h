@@ -84,6 +84,13 @@ void job_new_run_id(struct job *j);
  */
 void job_stop_orphan(long pgid);
 
+/*
+ * Stop the `log stream` a killed launch of this job left running (its
+ * pid, saved in the state before it ran: prev->log_pid), unless the Mac
+ * restarted since (its pids are new then).
+ */
+void job_stop_left_log_stream(const struct eg_runstate *prev);
+
 /* Close the logs, release the lock and the directory. Accepts a job never opened. */
 void job_close(struct job *j);
 
