@@ -33,7 +33,6 @@ void delivery_remove_launchdaemon(struct delivery *dl)
 		recorder_emit(REC(dl), NULL, EG_TEXT_LAUNCHDAEMON_KEPT, dl->o->launchdaemon, strerror(errno));
 }
 
-
 /* With ReportURL set, events also go to the server through the spool. */
 void delivery_start(struct delivery *dl)
 {
@@ -92,17 +91,16 @@ static bool launchdaemon_there(struct delivery *dl)
 }
 
 /*
- * After the outcome: the run's daemon stays in a flush-only mode until
- * the server has every event (and then, after an enrollment, removes its
- * LaunchDaemon), for at most --report-flush after the outcome, across
- * relaunches (st.deliver_until_ms). A signal stops it; the next launch
- * goes on. Returns rc, the outcome's exit code.
- */
-/*
  * Wait for the server to have everything (then remove the LaunchDaemon
  * of a run that enrolled: an event too, so it is waited for as well), a
  * signal, or the end of the delivery. Returns what still waits.
  */
+/* When the delivery ends: --report-flush after the outcome (or from now). */
+static int64_t flush_deadline(const struct delivery *dl, int64_t finished_ms)
+{
+	return (finished_ms ? finished_ms : mac_wall_ms()) + (int64_t)dl->o->report_flush;
+}
+
 static uint64_t send_all(struct delivery *dl, bool enrolled)
 {
 	bool removed = false;
@@ -160,7 +158,7 @@ int delivery_end(struct delivery *dl, int rc)
 	}
 	recorder_host_known(REC(dl));
 	if (!ST(dl)->deliver_until_ms)
-		ST(dl)->deliver_until_ms = ST(dl)->finished_ms + (int64_t)dl->o->report_flush;
+		ST(dl)->deliver_until_ms = flush_deadline(dl, ST(dl)->finished_ms);
 	eg_format_human(ST(dl)->deliver_until_ms, mac_utc_offset_min(mac_wall_ms()), until,
 			sizeof(until));
 	pending = reporter_pending(&dl->rp);
@@ -179,7 +177,6 @@ int delivery_end(struct delivery *dl, int rc)
 	recorder_save(REC(dl));
 	return rc;
 }
-
 
 /* A run that is over: send what waits for the server, and nothing else. */
 int delivery_flush_only(struct delivery *dl, const struct eg_runstate *prev)
@@ -204,7 +201,7 @@ int delivery_flush_only(struct delivery *dl, const struct eg_runstate *prev)
 	/* nothing waits, or the delivery's time is over (delivery_end() said so) */
 	if (!dl->rp.running || !reporter_pending(&dl->rp) ||
 	    (prev->deliver_until_ms == 0 && prev->finished_ms &&
-	     mac_wall_ms() >= prev->finished_ms + (int64_t)dl->o->report_flush)) {
+	     mac_wall_ms() >= flush_deadline(dl, prev->finished_ms))) {
 		printf("run %s is over (%s): nothing to do; 'enrollguard run --again' starts "
 		       "a new run\n", ST(dl)->run_id, eg_phase_name(ST(dl)->phase));
 		if (ST(dl)->phase == EG_PHASE_ENROLLED && launchdaemon_there(dl))
@@ -213,8 +210,7 @@ int delivery_flush_only(struct delivery *dl, const struct eg_runstate *prev)
 		return rc;
 	}
 	if (!ST(dl)->deliver_until_ms)
-		ST(dl)->deliver_until_ms = (ST(dl)->finished_ms ? ST(dl)->finished_ms :
-					   mac_wall_ms()) + (int64_t)dl->o->report_flush;
+		ST(dl)->deliver_until_ms = flush_deadline(dl, ST(dl)->finished_ms);
 	eg_format_human(ST(dl)->deliver_until_ms, mac_utc_offset_min(mac_wall_ms()), until,
 			sizeof(until));
 	pending = reporter_pending(&dl->rp);
