@@ -3,7 +3,8 @@
 # bounded: someone who pulled the enroll token out of an installer
 # package, a flood of fake Macs, a limiter collision, slow headers,
 # thousands of idle dashboards, a newer agent, double decoding, an
-# overflowing temperature, world-readable files, a cross-site login.
+# overflowing temperature, world-readable files, a cross-site login,
+# and the requests libmicrohttpd refuses itself (HTML bodies before).
 # Every check here failed on the server before issue 17 (run with
 # EGSERVER pointing at an older binary to see it).
 . "$SRCDIR/tests/e2e/lib.sh"
@@ -61,6 +62,17 @@ check "overflow: a temperature of 1e300 is 400, never shown" \
 attack crosssite >"$TMP/out"; say crosssite
 check "cross-site login: POST /login and /logout from another site's page are 403" \
 	eval 'grep -q "/login=403 /logout=403" "$TMP/out"'
+
+attack rawerrors >"$TMP/out"; say rawerrors
+# each: what was sent = status = Content-Type : the body's "error"
+want="headers=431=application/json:headers_too_large uri=414=application/json:headers_too_large"
+want="$want http2=505=application/json:http_version http09=505=application/json:http_version"
+want="$want version=400=application/json:malformed header=400=application/json:malformed"
+want="$want chunks=400=application/json:malformed length=400=application/json:malformed"
+want="$want huge=413=application/json:too_large healthz=200"
+check "libmicrohttpd's own refusals (431, 414, 505, 400, 413) are JSON, one header block each" \
+	eval '[ "$(cat "$TMP/out")" = "$want" ] ||
+	      { echo "# want: $want"; echo "# (a system libmicrohttpd answers HTML: see scripts/build-mhd)"; false; }'
 
 attack flood 200 >"$TMP/out"; say flood
 # last of the attacks that make Macs: it spends this address's 50 a minute

@@ -20,6 +20,13 @@ usage: egattack.py ATTACK URL ENROLL_TOKEN ADMIN_TOKEN [ARGS...]
   decode                  serials "C02D", "C02%44" and "A+B"; read each back
   overflow SERIAL         a temperature of 1e300
   crosssite               POST /login and /logout with a foreign Origin
+  rawerrors               requests libmicrohttpd refuses before the server
+                          sees them (headers over 32 KiB, a 40 KiB URI,
+                          HTTP/2.0 and /0.9, a broken version, a header
+                          without a colon, bad chunks, a bad or huge
+                          Content-Length);
+                          one STATUS=CONTENT-TYPE:ERROR word each, then
+                          /healthz
 """
 import http.client
 import json
@@ -286,6 +293,62 @@ def crosssite():
         r.read()
         out.append(f"{path}={r.status}")
     print(" ".join(out))
+
+
+def raw(request):
+    """Send REQUEST bytes as they are, read the answer until the server
+    closes or 5 s pass: "STATUS=CONTENT-TYPE:ERROR", ERROR the body's
+    "error", or not-json. No answer at all is 0=none:not-json."""
+    s = socket.create_connection((HOST, PORT), timeout=5)
+    data = b""
+    try:
+        s.sendall(request)
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep:
+                n = [int(v) for k, v in (line.split(b":", 1) for line in head.split(b"\r\n")[1:]
+                                         if b":" in line) if k.strip().lower() == b"content-length"]
+                if n and len(body) >= n[0]:
+                    break
+    except OSError:
+        pass
+    finally:
+        s.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode(errors="replace").split("\r\n")
+    status = lines[0].split(" ")[1] if len(lines[0].split(" ")) > 1 else "0"
+    ctype = next((v.strip() for k, _, v in (line.partition(":") for line in lines[1:])
+                  if k.strip().lower() == "content-type"), "none")
+    try:
+        err = json.loads(body).get("error", "no-error-member")
+    except (ValueError, AttributeError):
+        err = "not-json"
+    return f"{status}={ctype}:{err}"
+
+
+def rawerrors():
+    host = b"Host: %s:%d\r\n" % (HOST.encode(), PORT)
+    big = b"X-Filler: " + b"a" * 40000 + b"\r\n"
+    post = b"POST /api/v1/events HTTP/1.1\r\n" + host + \
+        b"Authorization: Bearer " + et.encode() + b"\r\nContent-Type: application/json\r\n"
+    cases = (
+        ("headers", b"GET /healthz HTTP/1.1\r\n" + host + big + b"\r\n"),
+        ("uri", b"GET /" + b"a" * 40000 + b" HTTP/1.1\r\n" + host + b"\r\n"),
+        ("http2", b"GET /healthz HTTP/2.0\r\n" + host + b"\r\n"),
+        ("http09", b"GET /healthz HTTP/0.9\r\n" + host + b"\r\n"),
+        ("version", b"GET /healthz HTTX/1.1\r\n" + host + b"\r\n"),
+        ("header", b"GET /healthz HTTP/1.1\r\n" + host + b"no colon here\r\n\r\n"),
+        ("chunks", post + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n[]\r\n0\r\n\r\n"),
+        ("length", post + b"Content-Length: 12abc\r\n\r\n"),
+        ("huge", post + b"Content-Length: 99999999999999999999999\r\n\r\n"),
+    )
+    out = [f"{name}={raw(req)}" for name, req in cases]
+    s, _ = get("/healthz")
+    print(" ".join(out) + f" healthz={s}")
 
 
 globals()[attack]()
