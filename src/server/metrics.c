@@ -14,6 +14,7 @@ static const char *const reason_names[RJ_COUNT] = {
 	[RJ_RATE_LIMITED] = "rate_limited", [RJ_STORAGE] = "storage",
 	[RJ_DEVICE_KEY] = "device_key", [RJ_REGISTRATION] = "registration_limited",
 	[RJ_CROSS_SITE] = "cross_site", [RJ_STREAMS] = "too_many_streams",
+	[RJ_HTTP] = "http",
 };
 
 void metrics_init(struct metrics *m)

@@ -85,14 +85,18 @@ check "file modes: the database, its WAL and the tokens are 0600" sh -c '
 	done' sh "$DB"
 
 admin_get /metrics
-check "metrics count the refusals: device keys, registrations, cross-site, malformed" \
+check "metrics count the refusals: device keys, registrations, cross-site, libmicrohttpd's, malformed" \
 	sh -c 'grep -q "^enrollguard_requests_rejected_total{reason=\"device_key\"} [1-9]" "$1" &&
+	       grep -q "^enrollguard_requests_rejected_total{reason=\"http\"} 9\$" "$1" &&
 	       grep -q "^enrollguard_requests_rejected_total{reason=\"registration_limited\"} [1-9]" "$1" &&
 	       grep -q "^enrollguard_requests_rejected_total{reason=\"cross_site\"} 2" "$1" &&
 	       grep -q "^enrollguard_events_unknown_total 1" "$1" &&
 	       grep -q "^enrollguard_connections_cut_total [1-9]" "$1"' sh "$TMP/body"
 
 check "the server's log says nothing failed" sh -c '! grep -q "storage failing" "$1"' sh "$TMP/server.err"
+check "the server's log has libmicrohttpd's refusals, each on one line with its JSON" \
+	sh -c '[ "$(grep -c "^enrollguard-server: libmicrohttpd: Error processing request (HTTP response code is [0-9]* (.{\"error\":\"[a-z_]*\",\"detail\":\"[^\"]*\"}.)). Closing connection.\$" "$1")" = 9 ]' \
+	sh "$TMP/server.err"
 stop_server
 
 # a fresh server without limits in the way, for the streams
