@@ -10,15 +10,16 @@
 struct guard_conn {
 	struct MHD_Connection *conn;
 	int64_t deadline_ms;
-	bool waiting;                /* for a request's headers */
+	bool waiting;                /* for a request's headers or body */
 	struct guard_conn *prev, *next;
 };
 
-void guard_init(struct guard *g, uint64_t timeout_ms)
+void guard_init(struct guard *g, uint64_t header_ms, uint64_t body_ms)
 {
 	pthread_mutex_init(&g->lock, NULL);
 	g->head = NULL;
-	g->timeout_ms = timeout_ms;
+	g->header_ms = header_ms;
+	g->body_ms = body_ms;
 	g->cut = 0;
 }
 
@@ -41,7 +42,7 @@ void guard_open(struct guard *g, struct MHD_Connection *conn, void **socket_ctx,
 
 	c->conn = conn;
 	c->waiting = true;
-	c->deadline_ms = now_ms + (int64_t)g->timeout_ms;
+	c->deadline_ms = now_ms + (int64_t)g->header_ms;
 	pthread_mutex_lock(&g->lock);
 	c->next = g->head;
 	if (g->head)
@@ -51,7 +52,19 @@ void guard_open(struct guard *g, struct MHD_Connection *conn, void **socket_ctx,
 	*socket_ctx = c;
 }
 
-void guard_headers_in(struct guard *g, void *socket_ctx)
+void guard_headers_in(struct guard *g, void *socket_ctx, int64_t now_ms, bool has_body)
+{
+	struct guard_conn *c = socket_ctx;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&g->lock);
+	c->waiting = has_body;
+	c->deadline_ms = now_ms + (int64_t)g->body_ms;
+	pthread_mutex_unlock(&g->lock);
+}
+
+void guard_body_in(struct guard *g, void *socket_ctx)
 {
 	struct guard_conn *c = socket_ctx;
 
@@ -70,7 +83,7 @@ void guard_idle(struct guard *g, void *socket_ctx, int64_t now_ms)
 		return;
 	pthread_mutex_lock(&g->lock);
 	c->waiting = true;
-	c->deadline_ms = now_ms + (int64_t)g->timeout_ms;
+	c->deadline_ms = now_ms + (int64_t)g->header_ms;
 	pthread_mutex_unlock(&g->lock);
 }
 

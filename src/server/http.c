@@ -35,6 +35,21 @@ static void *socket_ctx(struct MHD_Connection *conn)
 	return i ? i->socket_context : NULL;
 }
 
+/*
+ * Whether a request announces a body: chunked, or a Content-Length other
+ * than 0 (libmicrohttpd refused a malformed one before calling us).
+ */
+static bool has_body(struct MHD_Connection *conn)
+{
+	const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						      MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return true;
+	return len && strspn(len, "0") != strlen(len);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -51,13 +66,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		req->started = true;
 		req->conn = conn;
 		req->method = method;
-		guard_headers_in(&srv->guard, socket_ctx(conn));
+		guard_headers_in(&srv->guard, socket_ctx(conn), clock_wall_ms(&srv->clock),
+				 has_body(conn));
 		return route_begin(req);
 	}
 	if (*upload_data_size) {
 		take_body(req, upload_data, upload_data_size);
 		return MHD_YES;
 	}
+	/* the body is in (again after a resume: no matter) */
+	guard_body_in(&srv->guard, socket_ctx(conn));
 	return route_finish(req);
 }
 

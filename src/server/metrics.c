@@ -105,7 +105,7 @@ static enum eg_err format_counters(struct metrics *m, const struct metrics_gauge
 		"# HELP enrollguard_sse_dropped_total Dashboard streams ended because they fell behind.\n"
 		"# TYPE enrollguard_sse_dropped_total counter\n"
 		"enrollguard_sse_dropped_total %llu\n"
-		"# HELP enrollguard_connections_cut_total Connections cut for headers slower than --header-timeout.\n"
+		"# HELP enrollguard_connections_cut_total Connections cut for headers or a body slower than --header-timeout or --body-timeout.\n"
 		"# TYPE enrollguard_connections_cut_total counter\n"
 		"enrollguard_connections_cut_total %llu\n",
 		ld(&m->events_unknown), ld(&m->events_dropped), ld(&m->events_pruned),

@@ -25,7 +25,7 @@ enum reject_reason {
 	RJ_REGISTRATION,    /* 429: new Macs past the registration limits */
 	RJ_CROSS_SITE,      /* 403: a form posted from another site */
 	RJ_STREAMS,         /* 503: too many dashboard streams */
-	RJ_HTTP,            /* 4xx/5xx libmicrohttpd answered itself (not HTTP) */
+	RJ_HTTP,            /* 400/413/414/431/505/500 libmicrohttpd answered itself */
 	RJ_COUNT
 };
 

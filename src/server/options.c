@@ -47,6 +47,8 @@ static const struct eg_opt table[] = {
 	  "open connections one client address may hold", O(conn_per_addr) },
 	{ "header-timeout", "-", EG_OPT_DURATION, 1000, 600000, "10s", NULL, "DUR",
 	  "a request's headers must arrive within this", O(header_timeout_ms) },
+	{ "body-timeout", "-", EG_OPT_DURATION, 1000, 600000, "30s", NULL, "DUR",
+	  "a request's body must arrive within this after its headers", O(body_timeout_ms) },
 	{ "max-streams", "-", EG_OPT_UINT, 0, 100000, "1000", NULL, "N",
 	  "open dashboard streams (/api/v1/stream) at most", O(sse_max) },
 	{ "rotate-enroll-token", "-", EG_OPT_BOOL, 0, 0, NULL, NULL, "",

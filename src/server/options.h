@@ -36,6 +36,7 @@ struct server_opts {
 	uint64_t retain_ms;          /* events older than this are pruned; 0 keeps */
 	uint64_t conn_per_addr;      /* open connections per client address */
 	uint64_t header_timeout_ms;  /* a request's headers must be in by then */
+	uint64_t body_timeout_ms;    /* and its body, counted from the headers */
 	uint64_t sse_max;            /* open dashboard streams */
 	uint64_t enroll_grace_ms;    /* --rotate-enroll-token: old token's life */
 	bool rotate_enroll_token;    /* rotate, print the new token, exit */

@@ -76,7 +76,7 @@ enum eg_err server_init(struct server *srv, struct server_opts *opts,
 	ratelimit_init(&srv->reg_addr, per_min / 60.0, per_min, RATE_SLOTS);
 	sessions_init(&srv->sessions, SESSION_TTL_MS);
 	store_pool_init(&srv->pool, srv->opts.db);
-	guard_init(&srv->guard, srv->opts.header_timeout_ms);
+	guard_init(&srv->guard, srv->opts.header_timeout_ms, srv->opts.body_timeout_ms);
 	if ((rc = load_tokens(srv, diag)) != EG_OK)
 		return rc;
 	return EG_OK;

@@ -2,7 +2,7 @@
 # The attacks of issue 17, each against a real server on loopback, each
 # bounded: someone who pulled the enroll token out of an installer
 # package, a flood of fake Macs, a limiter collision, slow headers,
-# thousands of idle dashboards, a newer agent, double decoding, an
+# slow bodies, thousands of idle dashboards, a newer agent, double decoding, an
 # overflowing temperature, world-readable files, a cross-site login,
 # and the requests libmicrohttpd refuses itself (HTML bodies before).
 # Every check here failed on the server before issue 17 (run with
@@ -23,6 +23,9 @@ if "$EGSERVER" --help 2>&1 | grep -q register-limit; then
 	NEWSSE="--max-streams 2100"
 else
 	NEW= NEWSSE=
+fi
+if "$EGSERVER" --help 2>&1 | grep -q body-timeout; then
+	NEW="$NEW --body-timeout 2s"
 fi
 # shellcheck disable=SC2086
 start_server --rate-limit 1 --rate-burst 5 $NEW
@@ -45,6 +48,10 @@ check "slowloris: 4,200 trickling connections from one address do not take /heal
 	eval '[ "$(field healthz_failed)" = 0 ] && [ "$(field healthz_ok)" -ge 5 ]'
 check "slowloris: connections whose headers miss the deadline are cut" \
 	eval '[ "$(field held_at_end)" = 0 ]'
+
+attack slowbody 4200 8 >"$TMP/out"; say slowbody
+check "slow bodies: 4,200 POSTs from 70 addresses that trickle their body are cut, /healthz comes back" \
+	eval '[ "$(field opened)" -ge 4100 ] && [ "$(field held_at_end)" = 0 ] && [ "$(field healthz_ok)" -ge 5 ]'
 
 attack unknown C02NEWER0001 >"$TMP/out"; say unknown
 check "unknown type: an agent newer than its server is answered 200, its events kept" \
@@ -101,8 +108,14 @@ stop_server
 
 # a fresh server without limits in the way, for the streams
 DB=$TMP/sse.db
+if "$EGSERVER" --help 2>&1 | grep -q body-timeout; then
+	NEWSSE="$NEWSSE --header-timeout 1s --body-timeout 1s"
+fi
 # shellcheck disable=SC2086
 start_server --rate-limit 0 $NEWSSE
+attack streamhold 10 3.5 >"$TMP/out"; say streamhold
+check "dashboard streams outlive the header and body deadlines: they are answers, not slow clients" \
+	eval '[ "$(field alive)" = 10 ] && [ "$(field server_says)" = 10 ]'
 attack sse 2000 1.5 >"$TMP/out"; say sse
 check "2,000 idle dashboards leave ingest at 0.4 of its rate or better (was 0.13)" \
 	eval '[ "$(field streams)" = 2000 ] && [ "$(field server_says)" = 2000 ] &&

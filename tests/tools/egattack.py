@@ -14,6 +14,12 @@ usage: egattack.py ATTACK URL ENROLL_TOKEN ADMIN_TOKEN [ARGS...]
                           evict it
   slowloris N SECONDS     N connections from 127.0.0.2 that trickle
                           headers, then time /healthz from 127.0.0.1
+  slowbody N SECONDS      N connections, 60 from each of the addresses
+                          127.0.1.1, .2, ..., that send a POST's headers
+                          at once and then its body a byte now and then;
+                          /healthz from 127.0.0.1 in the last half
+  streamhold N SECONDS    N dashboard streams held SECONDS: how many are
+                          still open, and what /metrics says
   sse N SECONDS           ingest batches/s with N streams open that never
                           read, next to the same with none
   unknown SERIAL          a batch with an event type the server does not know
@@ -192,6 +198,60 @@ def slowloris():
     print(f"opened={opened} healthz_ok={answered} healthz_failed={fails} held_at_end={alive}")
 
 
+def held(socks):
+    """How many of SOCKS are still open with nothing from the server: it
+    neither cut nor answered them."""
+    alive = 0
+    for k in socks:
+        try:
+            k.settimeout(0.01)
+            k.recv(1)
+        except socket.timeout:
+            alive += 1
+        except OSError:
+            pass
+    return alive
+
+
+def slowbody():
+    n, secs = int(args[0]), float(args[1])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 256)), hard))
+    head = (b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+            et.encode() + b"\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100000\r\n\r\n[")
+    socks = []
+    for i in range(n):
+        try:
+            s = socket.socket()
+            s.bind((f"127.0.1.{1 + i // 60}", 0))
+            s.settimeout(2)
+            s.connect((HOST, PORT))
+            s.sendall(head)
+            socks.append(s)
+        except OSError:
+            break
+    opened = len(socks)
+    t0 = time.time()
+    answered = fails = 0
+    while time.time() - t0 < secs:
+        late = time.time() - t0 >= secs / 2
+        if late:    # the first half is the deadline's: the server is full then
+            st, _ = get("/healthz", timeout=2)
+            answered += st == 200
+            fails += st != 200
+        for k in socks[:300]:      # trickle: one byte on a few, now and then
+            try:
+                k.sendall(b" ")
+            except OSError:
+                pass
+        time.sleep(0.2)
+    alive = held(socks)
+    for k in socks:
+        k.close()
+    print(f"opened={opened} healthz_ok={answered} healthz_failed={fails} held_at_end={alive}")
+
+
 def ingest_rate(secs, serial):
     c = conn()
     n = 0
@@ -224,6 +284,27 @@ def open_streams(n):
             break
     time.sleep(1)
     return socks
+
+
+def streamhold():
+    n, secs = int(args[0]), float(args[1])
+    socks = open_streams(n)
+    time.sleep(secs)
+    alive = 0
+    for k in socks:     # read what came; open if it then waits, not at EOF
+        k.settimeout(0.05)
+        try:
+            while k.recv(65536):
+                pass
+        except socket.timeout:
+            alive += 1
+        except OSError:
+            pass
+    lines = [l for l in get("/metrics")[1].splitlines()
+             if l.startswith("enrollguard_sse_clients ")]
+    for k in socks:
+        k.close()
+    print(f"streams={len(socks)} alive={alive} server_says={lines[0].split()[1] if lines else '?'}")
 
 
 def sse():
