@@ -153,54 +153,38 @@ def collide():
           f"accepted_per_s={ok / dt:.1f}")
 
 
-def slowloris():
-    n, secs = int(args[0]), float(args[1])
+def trickle(n, secs, addr, first, probe_from):
+    """Open N connections, the i-th from ADDR(i), send FIRST on each, then
+    for SECS a byte on the first 300 now and then, and time /healthz from
+    127.0.0.1 once PROBE_FROM seconds have gone. Prints the figures; held
+    at the end is what the server neither cut nor answered."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 256)), hard))
     socks = []
-    for _ in range(n):
+    for i in range(n):
         try:
             s = socket.socket()
-            s.bind(("127.0.0.2", 0))
+            s.bind((addr(i), 0))
             s.settimeout(2)
             s.connect((HOST, PORT))
-            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            s.sendall(first)
             socks.append(s)
         except OSError:
             break
-    opened = len(socks)
     time.sleep(0.5)
     t0 = time.time()
     answered = fails = 0
     while time.time() - t0 < secs:
-        s, _ = get("/healthz", timeout=2)
-        if s == 200:
-            answered += 1
-        else:
-            fails += 1
-        for k in socks[:200]:      # trickle: one byte on a few, now and then
+        if time.time() - t0 >= probe_from:
+            st, _ = get("/healthz", timeout=2)
+            answered += st == 200
+            fails += st != 200
+        for k in socks[:300]:
             try:
-                k.sendall(b"X")
+                k.sendall(b" ")
             except OSError:
                 pass
         time.sleep(0.2)
-    alive = 0      # still open and still waiting: the server neither cut nor answered
-    for k in socks:
-        try:
-            k.settimeout(0.01)
-            k.recv(1)
-        except socket.timeout:
-            alive += 1
-        except OSError:
-            pass
-    for k in socks:
-        k.close()
-    print(f"opened={opened} healthz_ok={answered} healthz_failed={fails} held_at_end={alive}")
-
-
-def held(socks):
-    """How many of SOCKS are still open with nothing from the server: it
-    neither cut nor answered them."""
     alive = 0
     for k in socks:
         try:
@@ -210,46 +194,26 @@ def held(socks):
             alive += 1
         except OSError:
             pass
-    return alive
+    for k in socks:
+        k.close()
+    print(f"opened={len(socks)} healthz_ok={answered} healthz_failed={fails} held_at_end={alive}")
+
+
+def slowloris():
+    """Headers that never end, all from one address."""
+    n, secs = int(args[0]), float(args[1])
+    trickle(n, secs, lambda i: "127.0.0.2", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", 0)
 
 
 def slowbody():
+    """A POST's headers at once, then its body slowly, 60 connections per
+    address; the first half of SECS is the deadline's (the server is full
+    then), /healthz is timed in the second."""
     n, secs = int(args[0]), float(args[1])
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, n + 256)), hard))
     head = (b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
             et.encode() + b"\r\nContent-Type: application/json\r\n"
             b"Content-Length: 100000\r\n\r\n[")
-    socks = []
-    for i in range(n):
-        try:
-            s = socket.socket()
-            s.bind((f"127.0.1.{1 + i // 60}", 0))
-            s.settimeout(2)
-            s.connect((HOST, PORT))
-            s.sendall(head)
-            socks.append(s)
-        except OSError:
-            break
-    opened = len(socks)
-    t0 = time.time()
-    answered = fails = 0
-    while time.time() - t0 < secs:
-        late = time.time() - t0 >= secs / 2
-        if late:    # the first half is the deadline's: the server is full then
-            st, _ = get("/healthz", timeout=2)
-            answered += st == 200
-            fails += st != 200
-        for k in socks[:300]:      # trickle: one byte on a few, now and then
-            try:
-                k.sendall(b" ")
-            except OSError:
-                pass
-        time.sleep(0.2)
-    alive = held(socks)
-    for k in socks:
-        k.close()
-    print(f"opened={opened} healthz_ok={answered} healthz_failed={fails} held_at_end={alive}")
+    trickle(n, secs, lambda i: f"127.0.1.{1 + i // 60}", head, secs / 2)
 
 
 def ingest_rate(secs, serial):
