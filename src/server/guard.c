@@ -52,39 +52,32 @@ void guard_open(struct guard *g, struct MHD_Connection *conn, void **socket_ctx,
 	*socket_ctx = c;
 }
 
-void guard_headers_in(struct guard *g, void *socket_ctx, int64_t now_ms, bool has_body)
+/* Start (WAITING) or stop timing SOCKET_CTX, until DEADLINE_MS. */
+static void arm(struct guard *g, void *socket_ctx, bool waiting, int64_t deadline_ms)
 {
 	struct guard_conn *c = socket_ctx;
 
 	if (!c)
 		return;
 	pthread_mutex_lock(&g->lock);
-	c->waiting = has_body;
-	c->deadline_ms = now_ms + (int64_t)g->body_ms;
+	c->waiting = waiting;
+	c->deadline_ms = deadline_ms;
 	pthread_mutex_unlock(&g->lock);
+}
+
+void guard_headers_in(struct guard *g, void *socket_ctx, int64_t now_ms, bool has_body)
+{
+	arm(g, socket_ctx, has_body, now_ms + (int64_t)g->body_ms);
 }
 
 void guard_body_in(struct guard *g, void *socket_ctx)
 {
-	struct guard_conn *c = socket_ctx;
-
-	if (!c)
-		return;
-	pthread_mutex_lock(&g->lock);
-	c->waiting = false;
-	pthread_mutex_unlock(&g->lock);
+	arm(g, socket_ctx, false, 0);
 }
 
 void guard_idle(struct guard *g, void *socket_ctx, int64_t now_ms)
 {
-	struct guard_conn *c = socket_ctx;
-
-	if (!c)
-		return;
-	pthread_mutex_lock(&g->lock);
-	c->waiting = true;
-	c->deadline_ms = now_ms + (int64_t)g->header_ms;
-	pthread_mutex_unlock(&g->lock);
+	arm(g, socket_ctx, true, now_ms + (int64_t)g->header_ms);
 }
 
 void guard_close(struct guard *g, void *socket_ctx)
